@@ -1,0 +1,50 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// The daemon's process configuration: every flag of the incumbent with its
+// name, default and meaning, plus the VAULT_* environment fallbacks.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "vcp/vault/connection_config.h"
+
+namespace vcp::config {
+
+struct DaemonConfig {
+  std::string endpoint = "/tmp/vault.sock";  // Unix socket the gRPC server listens on
+  std::string log_level = "info";            // trace|debug|info|warn|error|off
+  bool debug = false;                        // deprecated: debug logging unless -log-level is given
+  bool print_version = false;                // -version: print version information and exit
+  std::string output = "json";               // -output: json|yaml|json-pretty for -version
+  std::string health_addr = ":8080";         // HTTP address for /health/* probes
+  std::string hmac_secret_name = "vault-csi-provider-hmac-key";
+  int cache_size = 1000;                     // cached Vault tokens (one per pod); <= 0 disables
+  std::string vault_mount = "kubernetes";    // default auth mount for login
+  vault::ConnectionConfig vault;             // environment < flags, before SecretProviderClass
+};
+
+// Looks up an environment variable; nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The process environment.
+std::optional<std::string> ProcessEnv(const std::string& name);
+
+// Outcome of parsing a command line.
+struct ParsedCommandLine {
+  DaemonConfig config;
+  bool help = false;     // -h/-help: caller prints `usage` and exits 0
+  std::string usage;     // Go-style usage text of every flag
+};
+
+// Parses `args` (without argv[0]) over `env`. Errors (InvalidArgument) carry
+// Go's flag texts, or name the bad environment variable, e.g.
+// "could not parse VAULT_SKIP_VERIFY \"maybe\"". Extra positional arguments
+// are an error.
+absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string>& args,
+                                                   const EnvLookup& env);
+
+}  // namespace vcp::config

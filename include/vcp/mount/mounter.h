@@ -1,0 +1,68 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// The Mount use-case: from validated parameters to files and versions.
+// Logs in (once per pod, token cached), reads every distinct Vault request
+// once and concurrently, renders each object, signs versions. All or
+// nothing: any failing object fails the Mount and no file is returned.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "vcp/mount/mount_params.h"
+#include "vcp/mount/object_version.h"
+#include "vcp/vault/connection_config.h"
+#include "vcp/vault/http_transport.h"
+#include "vcp/vault/token_cache.h"
+#include "vcp/vault/vault_client.h"
+
+namespace vcp::mount {
+
+struct MounterOptions {
+  vault::ConnectionConfig default_connection;  // environment < flags
+  std::string default_auth_mount = "kubernetes";
+  size_t max_parallel_reads = 8;  // per Mount
+};
+
+struct MountedFile {
+  std::string path;
+  uint32_t mode = 0;
+  std::string contents;
+};
+
+struct MountedVersion {
+  std::string id;
+  std::string version;
+};
+
+struct MountResult {
+  std::vector<MountedFile> files;         // one per object, in SecretProviderClass order
+  std::vector<MountedVersion> versions;   // one per object, same order
+  std::vector<std::string> vault_reads;   // "GET /v1/secret/data/x" per distinct read (audit)
+  int logins = 0;                         // logins this Mount performed
+};
+
+class Mounter {
+ public:
+  // All references must outlive the Mounter.
+  Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, const VersionSigner& signer,
+          MounterOptions options);
+
+  // Performs one Mount. Thread-safe; Mounts run concurrently. Every Vault
+  // call ends by `deadline`. Errors carry a code that says what went wrong
+  // (InvalidArgument: the SecretProviderClass; FailedPrecondition: driver or
+  // provider setup; PermissionDenied: Vault said no; Unavailable: Vault
+  // unreachable or sealed; DeadlineExceeded) and a message that names the
+  // object and the Vault path. No message contains a token or secret value.
+  absl::StatusOr<MountResult> Mount(const MountParams& params, vault::Deadline deadline) const;
+
+ private:
+  vault::HttpTransport* transport_;
+  vault::TokenCache* tokens_;
+  const VersionSigner* signer_;
+  MounterOptions options_;
+};
+
+}  // namespace vcp::mount

@@ -1,0 +1,47 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// The one network seam: an HTTP request goes in, a response (or a transport
+// failure) comes out. The Vault client is written against this interface;
+// production uses CurlTransport, unit tests a scripted fake.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "vcp/vault/connection_config.h"
+
+namespace vcp::vault {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;               // absolute http(s) URL
+  std::string unix_socket;       // when set, connect here instead of the URL's host
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<std::string> body;
+  TlsConfig tls;
+  std::chrono::milliseconds timeout{60000};  // whole request, connection included
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+
+  // Performs `request`. Any HTTP status is a successful result. Transport
+  // failures: Unavailable (cannot connect, connection reset), DeadlineExceeded
+  // (timeout), FailedPrecondition (TLS verification or TLS material problems:
+  // the text says which). Thread-safe.
+  virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+}  // namespace vcp::vault

@@ -1,0 +1,51 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// Vault tokens shared by the Mounts of one pod: a bounded LRU of sessions,
+// one per pod and auth configuration. The key never includes the pod's JWT
+// (the driver hands out a fresh one on every Mount).
+#pragma once
+
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace vcp::vault {
+
+// The Vault token of one pod and auth configuration. Its mutex serialises
+// logins, so concurrent Mounts of one pod log in once.
+struct PodSession {
+  absl::Mutex mu;
+  std::string token ABSL_GUARDED_BY(mu);  // empty until the first login
+};
+
+class TokenCache {
+ public:
+  // Holds at most `capacity` sessions; `capacity` <= 0 disables caching
+  // (every lookup returns a new, unshared session).
+  explicit TokenCache(int capacity);
+
+  TokenCache(const TokenCache&) = delete;
+  TokenCache& operator=(const TokenCache&) = delete;
+
+  // Returns the session for `key`, creating it when absent and marking it
+  // most recently used; evicts the least recently used beyond capacity.
+  // Thread-safe. An evicted session stays valid for holders of the pointer.
+  std::shared_ptr<PodSession> GetOrCreate(const std::string& key);
+
+  // Number of sessions held.
+  size_t size() const;
+
+ private:
+  using Entry = std::pair<std::string, std::shared_ptr<PodSession>>;
+
+  const int capacity_;
+  mutable absl::Mutex mu_;
+  std::list<Entry> lru_ ABSL_GUARDED_BY(mu_);  // front = most recently used
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace vcp::vault

@@ -1,0 +1,79 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// Vault's HTTP API as the provider uses it: log in with a Kubernetes or JWT
+// auth mount, and send a request with a token. Turns Vault's envelopes and
+// error bodies into absl::Status values whose messages say what was asked,
+// of which server, and what Vault answered. Tokens and JWTs never appear in
+// a message.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "vcp/vault/connection_config.h"
+#include "vcp/vault/http_transport.h"
+#include "vcp/vault/secret_path.h"
+
+namespace vcp::vault {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// A successful login.
+struct LoginResult {
+  std::string client_token;
+  int64_t lease_duration_seconds = 0;
+  bool renewable = false;
+};
+
+class VaultClient {
+ public:
+  // Checks `config` (address scheme, client certificate and key given
+  // together, TLS files present) and returns a client. InvalidArgument with
+  // the offending setting named otherwise. `transport` must outlive the client.
+  static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config);
+
+  // POST /v1/auth/<auth_mount>/login {"jwt","role"}. Errors: Vault's status
+  // mapped to a code (403 PermissionDenied, 400 InvalidArgument, ...) with
+  // Vault's own error text; a response without auth.client_token is Internal.
+  absl::StatusOr<LoginResult> Login(const std::string& auth_mount, const std::string& role,
+                                    const std::string& jwt, Deadline deadline) const;
+
+  // Sends `method` to `path` with `token` and an optional JSON body and
+  // returns the response envelope (a JSON object with at least "data").
+  // Errors: 403 PermissionDenied, 404 NotFound (with Vault's warnings), 400
+  // InvalidArgument, 429 ResourceExhausted, 503/412 and connection failures
+  // Unavailable, timeouts DeadlineExceeded; an empty or non-JSON body, or
+  // `data: null`, is Internal. Messages start with "<METHOD> <url>".
+  absl::StatusOr<nlohmann::json> Request(const std::string& method, const SecretPath& path,
+                                         const std::optional<nlohmann::json>& body,
+                                         const std::string& token, Deadline deadline) const;
+
+  // "<address><path>" for messages and logs (no query values are secret, but
+  // they are left out all the same).
+  std::string DisplayUrl(const std::string& path) const;
+
+  const ConnectionConfig& config() const { return config_; }
+
+ private:
+  VaultClient(HttpTransport& transport, ConnectionConfig config, std::string base_url,
+              std::string unix_socket);
+
+  absl::StatusOr<HttpResponse> Send(const std::string& method, const std::string& target,
+                                    const std::optional<std::string>& body,
+                                    const std::string& token, Deadline deadline) const;
+
+  HttpTransport* transport_;
+  ConnectionConfig config_;
+  std::string base_url_;     // scheme://host[:port] without trailing slash
+  std::string unix_socket_;  // for unix:// addresses
+};
+
+// Turns Vault's `errors` array into one line: go-multierror's
+// "1 error occurred:\n\t* permission denied\n\n" becomes "permission denied".
+std::string FlattenVaultErrors(const nlohmann::json& errors);
+
+}  // namespace vcp::vault

@@ -1,0 +1,134 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/config/daemon_config.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "vcp/config/flag_set.h"
+
+namespace vcp::config {
+
+std::optional<std::string> ProcessEnv(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+namespace {
+
+absl::StatusOr<vault::ConnectionOverrides> EnvironmentLayer(const EnvLookup& env) {
+  vault::ConnectionOverrides layer;
+  layer.address = env("VAULT_ADDR");
+  layer.ns = env("VAULT_NAMESPACE");
+  layer.ca_cert = env("VAULT_CACERT");
+  layer.ca_directory = env("VAULT_CAPATH");
+  layer.client_cert = env("VAULT_CLIENT_CERT");
+  layer.client_key = env("VAULT_CLIENT_KEY");
+  layer.server_name = env("VAULT_TLS_SERVER_NAME");
+  if (auto skip = env("VAULT_SKIP_VERIFY"); skip.has_value() && !skip->empty()) {
+    bool ok = false;
+    layer.skip_verify = ParseGoBool(*skip, &ok);
+    if (!ok) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("could not parse VAULT_SKIP_VERIFY \"", *skip, "\": want true or false"));
+    }
+  }
+  return layer;
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string>& args,
+                                                   const EnvLookup& env) {
+  ParsedCommandLine parsed;
+  DaemonConfig& c = parsed.config;
+  std::string vault_addr, vault_namespace, ca_cert, ca_dir, server_name, client_cert, client_key;
+  bool skip_verify = false;
+
+  FlagSet flags("vault-csi-provider");
+  flags.String("endpoint", &c.endpoint, "Path to socket on which to listen for driver gRPC calls.");
+  flags.Bool("debug", &c.debug, "Sets log to debug level (deprecated: use -log-level=debug).");
+  flags.String("log-level", &c.log_level,
+               "Sets log level. Options are trace, debug, info, warn, error and off.");
+  flags.Bool("version", &c.print_version, "Prints the version information and exits.");
+  flags.String("output", &c.output,
+               "Output format for -version: one of 'yaml', 'json', 'json-pretty'.");
+  flags.String("health-addr", &c.health_addr,
+               "Configure HTTP listener address for health checks (/health/ready, /health/live).");
+  flags.String("hmac-secret-name", &c.hmac_secret_name,
+               "Configure the Kubernetes secret name used to store the HMAC key for object "
+               "versions.");
+  flags.Int("cache-size", &c.cache_size,
+            "Set the maximum number of Vault tokens that will be cached in-memory. One Vault "
+            "token is stored for each pod on the same node that mounts secrets. Setting to 0 "
+            "disables the cache.");
+  flags.String("vault-addr", &vault_addr,
+               "Default address for connecting to Vault. Can also be specified via the "
+               "VAULT_ADDR environment variable.");
+  flags.String("vault-mount", &c.vault_mount,
+               "Default Vault mount path for authentication. Can refer to a Kubernetes or JWT "
+               "auth mount.");
+  flags.String("vault-namespace", &vault_namespace,
+               "Default Vault namespace for Vault requests. Can also be specified via the "
+               "VAULT_NAMESPACE environment variable.");
+  flags.String("vault-tls-ca-cert", &ca_cert,
+               "Path on disk to a single PEM-encoded CA certificate to trust for Vault. Takes "
+               "precedence over -vault-tls-ca-directory. Can also be specified via the "
+               "VAULT_CACERT environment variable.");
+  flags.String("vault-tls-ca-directory", &ca_dir,
+               "Path on disk to a directory of PEM-encoded CA certificates to trust for Vault. "
+               "Can also be specified via the VAULT_CAPATH environment variable.");
+  flags.String("vault-tls-server-name", &server_name,
+               "Name to use as the SNI host when connecting to Vault via TLS. Can also be "
+               "specified via the VAULT_TLS_SERVER_NAME environment variable.");
+  flags.String("vault-tls-client-cert", &client_cert,
+               "Path on disk to a PEM-encoded client certificate for mTLS communication with "
+               "Vault. If set, also requires -vault-tls-client-key. Can also be specified via "
+               "the VAULT_CLIENT_CERT environment variable.");
+  flags.String("vault-tls-client-key", &client_key,
+               "Path on disk to a PEM-encoded client key for mTLS communication with Vault. If "
+               "set, also requires -vault-tls-client-cert. Can also be specified via the "
+               "VAULT_CLIENT_KEY environment variable.");
+  flags.Bool("vault-tls-skip-verify", &skip_verify,
+             "Disable verification of TLS certificates. Can also be specified via the "
+             "VAULT_SKIP_VERIFY environment variable.");
+  parsed.usage = flags.Usage();
+
+  auto rest = flags.Parse(args);
+  if (!rest.ok()) {
+    if (absl::IsCancelled(rest.status())) {
+      parsed.help = true;
+      return parsed;
+    }
+    return rest.status();
+  }
+  if (!rest->empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected arguments: ", absl::StrJoin(*rest, " ")));
+  }
+  // -debug only applies when -log-level was not given explicitly.
+  if (c.debug && !flags.WasSet("log-level")) c.log_level = "debug";
+
+  auto env_layer = EnvironmentLayer(env);
+  if (!env_layer.ok()) return env_layer.status();
+  c.vault = vault::ApplyOverrides(c.vault, *env_layer);
+
+  vault::ConnectionOverrides flag_layer;
+  auto if_set = [&](const char* name, const std::string& value) -> std::optional<std::string> {
+    if (flags.WasSet(name)) return value;
+    return std::nullopt;
+  };
+  flag_layer.address = if_set("vault-addr", vault_addr);
+  flag_layer.ns = if_set("vault-namespace", vault_namespace);
+  flag_layer.ca_cert = if_set("vault-tls-ca-cert", ca_cert);
+  flag_layer.ca_directory = if_set("vault-tls-ca-directory", ca_dir);
+  flag_layer.server_name = if_set("vault-tls-server-name", server_name);
+  flag_layer.client_cert = if_set("vault-tls-client-cert", client_cert);
+  flag_layer.client_key = if_set("vault-tls-client-key", client_key);
+  if (flags.WasSet("vault-tls-skip-verify")) flag_layer.skip_verify = skip_verify;
+  c.vault = vault::ApplyOverrides(c.vault, flag_layer);
+  return parsed;
+}
+
+}  // namespace vcp::config

@@ -1,0 +1,53 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// vault-csi-provider: a Vault provider for the Secrets Store CSI Driver.
+// The composition root: flags, logging, then the daemon.
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "vcp/config/daemon_config.h"
+#include "vcp/config/version.h"
+#include "vcp/server/daemon.h"
+#include "vcp/util/logging.h"
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = vcp::config::ParseCommandLine(args, vcp::config::ProcessEnv);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(parsed.status().message()).c_str());
+    auto usage = vcp::config::ParseCommandLine({"-h"}, vcp::config::ProcessEnv);
+    if (usage.ok()) std::fputs(usage->usage.c_str(), stderr);
+    return 2;
+  }
+  if (parsed->help) {
+    std::fputs(parsed->usage.c_str(), stderr);
+    return 0;
+  }
+  const vcp::config::DaemonConfig& config = parsed->config;
+  if (config.print_version) {
+    auto text = vcp::config::VersionText(config.output);
+    if (!text.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(text.status().message()).c_str());
+      return 1;
+    }
+    std::printf("%s\n", text->c_str());
+    return 0;
+  }
+
+  vcp::server::BlockShutdownSignals();
+  if (!vcp::SetupLogging(config.log_level)) {
+    spdlog::warn("unknown -log-level \"{}\", using info", config.log_level);
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  const absl::Status status = vcp::server::RunDaemon(config);
+  curl_global_cleanup();
+  if (!status.ok()) {
+    spdlog::error("Error running provider: {}", std::string(status.message()));
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,400 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/mount_params.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <regex>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "vcp/config/flag_set.h"
+#include "vcp/util/go_json.h"
+#include "vcp/util/status_macros.h"
+
+namespace vcp::mount {
+namespace {
+
+constexpr char kPodName[] = "csi.storage.k8s.io/pod.name";
+constexpr char kPodUid[] = "csi.storage.k8s.io/pod.uid";
+constexpr char kPodNamespace[] = "csi.storage.k8s.io/pod.namespace";
+constexpr char kServiceAccount[] = "csi.storage.k8s.io/serviceAccount.name";
+constexpr char kServiceAccountTokens[] = "csi.storage.k8s.io/serviceAccount.tokens";
+
+absl::Status Invalid(const std::string& message) { return absl::InvalidArgumentError(message); }
+
+// Describes an object for error messages: its index and name.
+std::string Describe(size_t index, const std::string& object_name) {
+  return absl::StrCat("objects[", index, "] (objectName ", GoJsonQuote(object_name), ")");
+}
+
+bool IsPlainScalar(const YAML::Node& node) { return node.Tag() == "?"; }
+
+// Converts a YAML node to JSON with yaml.v3's resolution of plain scalars
+// (null, bool, int, float, else string); quoted scalars stay strings.
+absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return nlohmann::json(nullptr);
+    case YAML::NodeType::Sequence: {
+      nlohmann::json array = nlohmann::json::array();
+      for (const auto& item : node) {
+        VCP_ASSIGN_OR_RETURN(auto value, YamlToJson(item));
+        array.push_back(std::move(value));
+      }
+      return array;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json object = nlohmann::json::object();
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) return Invalid("mapping keys must be strings");
+        VCP_ASSIGN_OR_RETURN(auto value, YamlToJson(entry.second));
+        object[entry.first.Scalar()] = std::move(value);
+      }
+      return object;
+    }
+    case YAML::NodeType::Scalar:
+      break;
+  }
+  const std::string& text = node.Scalar();
+  if (!IsPlainScalar(node)) return nlohmann::json(text);
+  static const std::set<std::string> kNull = {"", "~", "null", "Null", "NULL"};
+  static const std::set<std::string> kTrue = {"true", "True", "TRUE"};
+  static const std::set<std::string> kFalse = {"false", "False", "FALSE"};
+  if (kNull.count(text) > 0) return nlohmann::json(nullptr);
+  if (kTrue.count(text) > 0) return nlohmann::json(true);
+  if (kFalse.count(text) > 0) return nlohmann::json(false);
+  if (auto i = ParseYamlInt(text); i.has_value()) return nlohmann::json(*i);
+  static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
+  if (std::regex_match(text, kFloat)) {
+    const double d = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", text));
+    return nlohmann::json(d);
+  }
+  static const std::regex kSpecialFloat(R"(^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$)");
+  if (std::regex_match(text, kSpecialFloat)) {
+    return Invalid(absl::StrCat("unsupported value ", text, " (JSON has no infinity or NaN)"));
+  }
+  return nlohmann::json(text);
+}
+
+absl::StatusOr<uint32_t> ParseFilePermission(const YAML::Node& node, size_t index,
+                                             const std::string& object_name) {
+  const std::string hint =
+      "; write it as a YAML integer, e.g. 0600 (octal) or 384 (decimal), without quotes";
+  if (node.IsNull()) return 0u;
+  if (!node.IsScalar()) {
+    return Invalid(absl::StrCat(Describe(index, object_name), ": filePermission must be an integer",
+                                hint));
+  }
+  const auto value = IsPlainScalar(node) ? ParseYamlInt(node.Scalar()) : std::nullopt;
+  if (!value.has_value() || *value < 0 || *value > std::numeric_limits<uint32_t>::max()) {
+    return Invalid(absl::StrCat(Describe(index, object_name), ": invalid filePermission ",
+                                GoJsonQuote(node.Scalar()), hint));
+  }
+  return static_cast<uint32_t>(*value);
+}
+
+absl::StatusOr<std::string> ScalarField(const YAML::Node& entry, const char* field, size_t index) {
+  const YAML::Node node = entry[field];
+  if (!node.IsDefined() || node.IsNull()) return std::string();
+  if (!node.IsScalar()) {
+    return Invalid(absl::StrCat("objects[", index, "]: field ", field, " must be a string"));
+  }
+  return node.Scalar();
+}
+
+absl::StatusOr<SecretObject> ParseObject(const YAML::Node& entry, size_t index) {
+  if (!entry.IsMap()) {
+    return Invalid(absl::StrCat("objects[", index,
+                                "]: each object must be a mapping with objectName, secretPath, "
+                                "..., got ",
+                                entry.IsSequence() ? "a list" : "a scalar"));
+  }
+  SecretObject object;
+  VCP_ASSIGN_OR_RETURN(object.object_name, ScalarField(entry, "objectName", index));
+  VCP_ASSIGN_OR_RETURN(object.secret_path, ScalarField(entry, "secretPath", index));
+  VCP_ASSIGN_OR_RETURN(object.secret_key, ScalarField(entry, "secretKey", index));
+  VCP_ASSIGN_OR_RETURN(object.method, ScalarField(entry, "method", index));
+  VCP_ASSIGN_OR_RETURN(object.encoding, ScalarField(entry, "encoding", index));
+  VCP_ASSIGN_OR_RETURN(object.file_permission,
+                       ParseFilePermission(entry["filePermission"], index, object.object_name));
+  if (const YAML::Node args = entry["secretArgs"]; args.IsDefined() && !args.IsNull()) {
+    if (!args.IsMap()) {
+      return Invalid(absl::StrCat(Describe(index, object.object_name),
+                                  ": secretArgs must be a mapping of request body fields"));
+    }
+    auto json = YamlToJson(args);
+    if (!json.ok()) {
+      return Invalid(absl::StrCat(Describe(index, object.object_name),
+                                  ": secretArgs: ", json.status().message()));
+    }
+    object.secret_args = std::move(*json);
+  }
+  return object;
+}
+
+// An HTTP method must be a plain token; anything else could inject into the request line.
+bool IsHttpToken(const std::string& method) {
+  return !method.empty() && method.size() <= 20 &&
+         std::all_of(method.begin(), method.end(), [](char c) { return absl::ascii_isalpha(c); });
+}
+
+absl::Status ValidateObject(const SecretObject& object, size_t index) {
+  if (absl::Status s = ValidateObjectPath(object.object_name); !s.ok()) {
+    return Invalid(absl::StrCat(Describe(index, object.object_name), ": ", s.message()));
+  }
+  if (object.secret_path.empty()) {
+    return Invalid(absl::StrCat(Describe(index, object.object_name),
+                                ": missing secretPath (the Vault path to read, e.g. "
+                                "secret/data/my-app for KV v2)"));
+  }
+  for (char c : object.secret_path) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Invalid(absl::StrCat(Describe(index, object.object_name),
+                                  ": secretPath contains a control character"));
+    }
+  }
+  if (!object.method.empty() && !IsHttpToken(object.method)) {
+    return Invalid(absl::StrCat(Describe(index, object.object_name), ": invalid method ",
+                                GoJsonQuote(object.method), " (use GET, PUT or POST)"));
+  }
+  if (auto encoding = ParseEncoding(object.encoding); !encoding.ok()) {
+    return Invalid(absl::StrCat(Describe(index, object.object_name), ": ",
+                                encoding.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParseAttributes(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Invalid("failed to parse mount request attributes: not a JSON object of strings");
+  }
+  std::map<std::string, std::string> out;
+  for (auto& [key, value] : json.items()) {
+    if (!value.is_string()) {
+      return Invalid(absl::StrCat("failed to parse mount request attributes: value of ",
+                                  GoJsonQuote(key), " is not a string"));
+    }
+    out.emplace(key, value.get<std::string>());
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParseTokens(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Invalid(
+        "failed to unmarshal service account tokens: the csi.storage.k8s.io/serviceAccount.tokens "
+        "attribute is not a JSON object keyed by audience");
+  }
+  std::map<std::string, std::string> tokens;
+  for (auto& [audience, entry] : json.items()) {
+    if (entry.is_object() && entry.contains("token") && entry["token"].is_string()) {
+      tokens.emplace(audience, entry["token"].get<std::string>());
+    }
+  }
+  return tokens;
+}
+
+absl::StatusOr<uint32_t> ParsePermission(const std::string& text) {
+  if (text.empty()) return 0644u;
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_number_unsigned() ||
+      json.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
+    return Invalid(absl::StrCat("failed to parse permission ", GoJsonQuote(text),
+                                ": want a decimal file mode such as \"420\" (0644)"));
+  }
+  return static_cast<uint32_t>(json.get<uint64_t>());
+}
+
+std::optional<std::string> Lookup(const std::map<std::string, std::string>& attributes,
+                                  const char* key) {
+  auto it = attributes.find(key);
+  if (it == attributes.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+absl::StatusOr<Encoding> ParseEncoding(const std::string& text) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (lower.empty() || lower == "utf-8") return Encoding::kUtf8;
+  if (lower == "base64") return Encoding::kBase64;
+  if (lower == "hex") return Encoding::kHex;
+  return Invalid("invalid encoding type. Should be utf-8, base64, or hex");
+}
+
+std::optional<int64_t> ParseYamlInt(const std::string& text) {
+  std::string s;
+  s.reserve(text.size());
+  for (char c : text) {
+    if (c != '_') s += c;
+  }
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.erase(0, 1);
+  }
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.erase(0, 2);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
+    base = 8;
+    s.erase(0, 2);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+    base = 2;
+    s.erase(0, 2);
+  } else if (s.size() > 1 && s[0] == '0') {
+    base = 8;  // YAML 1.1 octal, as yaml.v3 still accepts
+    s.erase(0, 1);
+  }
+  if (s.empty() || text.empty() || text[0] == '_') return std::nullopt;
+  int64_t value = 0;
+  for (char c : s) {
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (digit < 0 || digit >= base) return std::nullopt;
+    if (value > (std::numeric_limits<int64_t>::max() - digit) / base) return std::nullopt;
+    value = value * base + digit;
+  }
+  return negative ? -value : value;
+}
+
+absl::Status ValidateObjectPath(const std::string& path) {
+  auto bad = [&](const std::string& why) {
+    return Invalid(absl::StrCat("invalid objectName ", GoJsonQuote(path), ": ", why));
+  };
+  if (path.empty()) return bad("it is empty; every object needs a file name");
+  if (path.size() > 4096) return bad("longer than 4096 bytes");
+  if (path.find('\0') != std::string::npos) return bad("contains a NUL byte");
+  if (path[0] == '/') return bad("must be a relative path inside the volume, not absolute");
+  const std::vector<std::string> elements = absl::StrSplit(path, '/');
+  for (size_t i = 0; i < elements.size(); ++i) {
+    const std::string& element = elements[i];
+    if (element.empty()) return bad("must be a clean path (no empty element, no trailing '/')");
+    if (element == "..") return bad("must not contain '..'");
+    if (element == ".") return bad("must be a clean path (no '.' element)");
+    if (element.size() > 255) return bad("has a path element longer than 255 bytes");
+    if (i == 0 && element.rfind("..", 0) == 0) return bad("must not start with '..'");
+  }
+  return absl::OkStatus();
+}
+
+std::optional<std::string> MountParams::TokenForAudience() const {
+  auto it = sa_tokens.find(audience.empty() ? "vault" : audience);
+  if (it == sa_tokens.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return Invalid(absl::StrCat("failed to parse 'objects' in SecretProviderClass: YAML error at line ",
+                                e.mark.line + 1, ", column ", e.mark.column + 1, ": ", e.msg));
+  }
+  if (root.IsNull() || !root.IsDefined()) return std::vector<SecretObject>{};
+  if (!root.IsSequence()) {
+    return Invalid(absl::StrCat(
+        "failed to parse 'objects' in SecretProviderClass: expected a YAML list of objects "
+        "(each starting with '- objectName: ...'), got ",
+        root.IsMap() ? "a mapping" : "a scalar"));
+  }
+  std::vector<SecretObject> objects;
+  objects.reserve(root.size());
+  for (size_t i = 0; i < root.size(); ++i) {
+    VCP_ASSIGN_OR_RETURN(auto object, ParseObject(root[i], i));
+    objects.push_back(std::move(object));
+  }
+  return objects;
+}
+
+absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text,
+                                              const std::string& /*secrets: unused*/,
+                                              const std::string& target_path,
+                                              const std::string& permission) {
+  VCP_ASSIGN_OR_RETURN(const auto attributes, ParseAttributes(attributes_text));
+  MountParams params;
+  params.target_path = target_path;
+  params.role_name = Lookup(attributes, "roleName").value_or("");
+  params.audience = Lookup(attributes, "audience").value_or("");
+  params.secret_provider_class = Lookup(attributes, "secretProviderClass").value_or("");
+  params.pod.name = Lookup(attributes, kPodName).value_or("");
+  params.pod.uid = Lookup(attributes, kPodUid).value_or("");
+  params.pod.ns = Lookup(attributes, kPodNamespace).value_or("");
+  params.pod.service_account = Lookup(attributes, kServiceAccount).value_or("");
+
+  vault::ConnectionOverrides& c = params.connection;
+  c.address = Lookup(attributes, "vaultAddress");
+  c.ns = Lookup(attributes, "vaultNamespace");
+  c.ca_cert = Lookup(attributes, "vaultCACertPath");
+  c.ca_directory = Lookup(attributes, "vaultCADirectory");
+  c.server_name = Lookup(attributes, "vaultTLSServerName");
+  c.client_cert = Lookup(attributes, "vaultTLSClientCertPath");
+  c.client_key = Lookup(attributes, "vaultTLSClientKeyPath");
+  if (auto skip = Lookup(attributes, "vaultSkipTLSVerify"); skip.has_value()) {
+    bool ok = false;
+    c.skip_verify = config::ParseGoBool(*skip, &ok);
+    if (!ok) {
+      return Invalid(absl::StrCat("failed to parse vaultSkipTLSVerify: strconv.ParseBool: parsing ",
+                                  GoJsonQuote(*skip), ": invalid syntax (use \"true\" or \"false\")"));
+    }
+  }
+
+  const auto k8s_mount = Lookup(attributes, "vaultKubernetesMountPath");
+  const auto auth_mount = Lookup(attributes, "vaultAuthMountPath");
+  if (k8s_mount.has_value() && auth_mount.has_value()) {
+    return Invalid("cannot set both vaultKubernetesMountPath and vaultAuthMountPath");
+  }
+  const auto& mount = auth_mount.has_value() ? auth_mount : k8s_mount;
+  if (mount.has_value() && !mount->empty()) params.auth_mount = *mount;
+
+  if (auto tokens = Lookup(attributes, kServiceAccountTokens); tokens.has_value()) {
+    VCP_ASSIGN_OR_RETURN(params.sa_tokens, ParseTokens(*tokens));
+  }
+  if (auto objects = Lookup(attributes, "objects"); objects.has_value()) {
+    VCP_ASSIGN_OR_RETURN(params.objects, ParseObjects(*objects));
+  }
+  VCP_ASSIGN_OR_RETURN(params.default_mode, ParsePermission(permission));
+
+  // Validation, in the incumbent's order and with its texts.
+  if (params.role_name.empty()) {
+    return Invalid("missing 'roleName' in SecretProviderClass definition");
+  }
+  if (params.target_path.empty()) return Invalid("missing target path field");
+  if (params.objects.empty()) {
+    return Invalid("no secrets configured - the provider will not read any secret material");
+  }
+  std::set<std::string> seen;
+  std::vector<std::string> duplicated;
+  for (const auto& object : params.objects) {
+    if (!seen.insert(object.object_name).second &&
+        std::find(duplicated.begin(), duplicated.end(), object.object_name) == duplicated.end()) {
+      duplicated.push_back(object.object_name);
+    }
+  }
+  if (!duplicated.empty()) {
+    return Invalid(absl::StrCat(
+        "each `objectName` within a SecretProviderClass must be unique, but the following keys "
+        "were duplicated: ",
+        absl::StrJoin(duplicated, ", ")));
+  }
+  for (size_t i = 0; i < params.objects.size(); ++i) {
+    VCP_RETURN_IF_ERROR(ValidateObject(params.objects[i], i));
+  }
+  return params;
+}
+
+}  // namespace vcp::mount

@@ -1,0 +1,167 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/mounter.h"
+
+#include <atomic>
+#include <map>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "vcp/mount/object_content.h"
+#include "vcp/util/concurrency.h"
+#include "vcp/util/go_json.h"
+#include "vcp/util/status_macros.h"
+#include "vcp/vault/secret_path.h"
+
+namespace vcp::mount {
+namespace {
+
+using vault::VaultClient;
+
+// One distinct Vault request of a Mount and, after fetching, its outcome.
+struct PlannedRead {
+  std::string method;
+  vault::SecretPath path;
+  std::optional<nlohmann::json> body;
+  absl::StatusOr<nlohmann::json> result = absl::UnknownError("not fetched");
+};
+
+absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth_mount,
+                       const MountParams& p) {
+  const nlohmann::json key = {
+      {"address", c.address},         {"namespace", c.ns},
+      {"ca_cert", c.tls.ca_cert},     {"ca_directory", c.tls.ca_directory},
+      {"server_name", c.tls.server_name}, {"client_cert", c.tls.client_cert},
+      {"client_key", c.tls.client_key},   {"skip_verify", c.tls.skip_verify},
+      {"auth_mount", auth_mount},     {"role", p.role_name},
+      {"audience", p.audience},       {"pod_name", p.pod.name},
+      {"pod_uid", p.pod.uid},         {"pod_namespace", p.pod.ns},
+      {"service_account", p.pod.service_account}};
+  return key.dump();
+}
+
+// Logs in and stores the token in `session`. REQUIRES: session->mu held.
+absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::string& auth_mount,
+                                        const MountParams& p, const std::string& jwt,
+                                        vault::Deadline deadline, vault::PodSession& session)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+  auto login = client.Login(auth_mount, p.role_name, jwt, deadline);
+  if (!login.ok()) {
+    return WithPrefix(login.status(),
+                      absl::StrCat("failed to login to Vault with role ", GoJsonQuote(p.role_name),
+                                   " at auth mount ", GoJsonQuote(auth_mount), " for service account ",
+                                   p.pod.ns, "/", p.pod.service_account, ": "));
+  }
+  session.token = login->client_token;
+  return session.token;
+}
+
+}  // namespace
+
+Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens,
+                 const VersionSigner& signer, MounterOptions options)
+    : transport_(&transport), tokens_(&tokens), signer_(&signer), options_(std::move(options)) {}
+
+absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline deadline) const {
+  const vault::ConnectionConfig connection =
+      vault::ApplyOverrides(options_.default_connection, p.connection);
+  VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection));
+  const std::string auth_mount = p.auth_mount.value_or(options_.default_auth_mount);
+
+  // Plan: one read per distinct (method, path, query, body).
+  std::vector<PlannedRead> reads;
+  std::vector<size_t> read_of_object;
+  std::map<std::string, size_t> read_index;
+  for (const SecretObject& object : p.objects) {
+    auto path = vault::ParseSecretPath(object.secret_path);
+    if (!path.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "failed to parse query parameters from secretPath ", GoJsonQuote(object.secret_path),
+          " for objectName ", GoJsonQuote(object.object_name), ": ", path.status().message()));
+    }
+    PlannedRead read{object.method.empty() ? "GET" : object.method, std::move(*path),
+                     object.secret_args};
+    const std::string key = absl::StrCat(read.method, " ", read.path.RequestTarget(), " ",
+                                         read.body.has_value() ? GoJsonEncode(*read.body) : "-");
+    auto [it, inserted] = read_index.emplace(key, reads.size());
+    if (inserted) reads.push_back(std::move(read));
+    read_of_object.push_back(it->second);
+  }
+
+  const std::optional<std::string> jwt = p.TokenForAudience();
+  if (!jwt.has_value()) {
+    const std::string audience = p.audience.empty() ? "vault" : p.audience;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no service account token for audience ", GoJsonQuote(audience), " in the mount request for pod ",
+        p.pod.ns, "/", p.pod.name,
+        ": configure the Secrets Store CSI Driver to pass one (CSIDriver tokenRequests, e.g. helm "
+        "--set tokenRequests[0].audience=", audience,
+        "), or set 'audience' in the SecretProviderClass to an audience the driver requests"));
+  }
+
+  MountResult result;
+  const std::shared_ptr<vault::PodSession> session = tokens_->GetOrCreate(SessionKey(connection, auth_mount, p));
+  std::string token;
+  bool fresh_login = false;
+  {
+    absl::MutexLock lock(&session->mu);
+    if (session->token.empty()) {
+      VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, *jwt, deadline, *session));
+      fresh_login = true;
+      ++result.logins;
+    } else {
+      token = session->token;
+    }
+  }
+
+  std::atomic<int> relogins{0};
+  ForEachConcurrently(reads.size(), options_.max_parallel_reads, [&](size_t i) {
+    PlannedRead& read = reads[i];
+    read.result = client.Request(read.method, read.path, read.body, token, deadline);
+    if (read.result.ok() || !absl::IsPermissionDenied(read.result.status()) || fresh_login) return;
+    // The cached token may have expired or been revoked: log in again (once
+    // for all reads of this pod) and retry this read once.
+    absl::StatusOr<std::string> renewed;
+    {
+      absl::MutexLock lock(&session->mu);
+      if (!session->token.empty() && session->token != token) {
+        renewed = session->token;
+      } else {
+        renewed = LoginLocked(client, auth_mount, p, *jwt, deadline, *session);
+        if (renewed.ok()) relogins.fetch_add(1);
+      }
+    }
+    if (!renewed.ok()) {
+      read.result = absl::Status(read.result.status().code(),
+                                 absl::StrCat(read.result.status().message(),
+                                              "; and failed to reauthenticate: ",
+                                              renewed.status().message()));
+      return;
+    }
+    read.result = client.Request(read.method, read.path, read.body, *renewed, deadline);
+  });
+  result.logins += relogins.load();
+
+  for (const PlannedRead& read : reads) {
+    result.vault_reads.push_back(absl::StrCat(read.method, " ", read.path.path));
+  }
+  for (size_t i = 0; i < p.objects.size(); ++i) {
+    const SecretObject& object = p.objects[i];
+    const PlannedRead& read = reads[read_of_object[i]];
+    const std::string prefix = absl::StrCat("couldn't read secret ", GoJsonQuote(object.object_name),
+                                            " from Vault path ", GoJsonQuote(object.secret_path), ": ");
+    if (!read.result.ok()) return WithPrefix(read.result.status(), prefix);
+    auto content = RenderObjectContent(object, *read.result);
+    if (!content.ok()) return WithPrefix(content.status(), prefix);
+    result.versions.push_back({object.object_name, signer_->Sign(object, *content)});
+    result.files.push_back({object.object_name,
+                            object.file_permission != 0 ? object.file_permission : p.default_mode,
+                            std::move(*content)});
+  }
+  return result;
+}
+
+}  // namespace vcp::mount

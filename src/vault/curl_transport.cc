@@ -1,0 +1,200 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/vault/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace vcp::vault {
+namespace {
+
+constexpr size_t kMaxIdleHandles = 64;
+constexpr long kMaxResponseBytes = 32L << 20;  // as Vault's default max request size
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  if (body->size() + size * count > static_cast<size_t>(kMaxResponseBytes)) return 0;
+  body->append(data, size * count);
+  return size * count;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  std::string_view line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (e.g. after 100-continue)
+  } else if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
+    std::string name = absl::AsciiStrToLower(std::string(line.substr(0, colon)));
+    const std::string value(line.substr(colon + 1));
+    (*headers)[name] = std::string(absl::StripAsciiWhitespace(value));
+  }
+  return size * count;
+}
+
+absl::Status MapCurlError(CURLcode code, const char* detail, const HttpRequest& request) {
+  const std::string where = absl::StrCat(request.method, " ", request.url);
+  const std::string text = absl::StrCat(where, ": ", detail[0] != '\0' ? detail : curl_easy_strerror(code));
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return absl::DeadlineExceededError(absl::StrCat(text, " (Vault did not answer in time)"));
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return absl::FailedPreconditionError(absl::StrCat(
+          text, " (Vault's TLS certificate is not trusted: check vaultCACertPath / "
+                "-vault-tls-ca-cert and vaultTLSServerName)"));
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+      return absl::FailedPreconditionError(absl::StrCat(
+          text, " (check the TLS files given to the provider: CA, client certificate and key)"));
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return absl::InvalidArgumentError(absl::StrCat(text, " (check the Vault address)"));
+    default:
+      return absl::UnavailableError(absl::StrCat(text, " (is Vault reachable at this address?)"));
+  }
+}
+
+}  // namespace
+
+CurlTransport::CurlTransport() = default;
+
+CurlTransport::~CurlTransport() {
+  for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+void* CurlTransport::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      void* handle = idle_.back();
+      idle_.pop_back();
+      return handle;
+    }
+  }
+  return curl_easy_init();
+}
+
+void CurlTransport::Release(void* handle) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < kMaxIdleHandles) {
+      idle_.push_back(handle);
+      return;
+    }
+  }
+  curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
+  CURL* curl = static_cast<CURL*>(Acquire());
+  if (curl == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
+  // Options from a previous request must not leak into this one; the
+  // connection cache and TLS session cache survive the reset.
+  curl_easy_reset(curl);
+
+  HttpResponse response;
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, absl::StrCat(name, ": ", value).c_str());
+  }
+  if (request.body.has_value()) {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+  }
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (request.body.has_value()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, request.timeout.count())));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<int64_t>(10000, std::max<int64_t>(1, request.timeout.count()))));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  if (!request.unix_socket.empty()) {
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
+  }
+
+  const TlsConfig& tls = request.tls;
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!tls.ca_cert.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_cert.c_str());
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  } else if (!tls.ca_directory.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAPATH, tls.ca_directory.c_str());
+    curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+  }
+  if (!tls.client_cert.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, tls.client_cert.c_str());
+  if (!tls.client_key.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, tls.client_key.c_str());
+  if (tls.skip_verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  curl_slist* resolve = nullptr;
+  if (!tls.server_name.empty()) {
+    // Verify against (and send SNI for) server_name while connecting to the
+    // URL's host: rewrite the URL's host and pin the name to the real address
+    // with CURLOPT_CONNECT_TO.
+    CURLU* url = curl_url();
+    if (curl_url_set(url, CURLUPART_URL, request.url.c_str(), 0) == CURLUE_OK) {
+      char* host = nullptr;
+      char* port = nullptr;
+      curl_url_get(url, CURLUPART_HOST, &host, 0);
+      curl_url_get(url, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+      if (host != nullptr && port != nullptr) {
+        resolve = curl_slist_append(
+            resolve, absl::StrCat(tls.server_name, ":", port, ":", host, ":", port).c_str());
+        curl_url_set(url, CURLUPART_HOST, tls.server_name.c_str(), 0);
+        char* rewritten = nullptr;
+        curl_url_get(url, CURLUPART_URL, &rewritten, 0);
+        if (rewritten != nullptr) {
+          curl_easy_setopt(curl, CURLOPT_URL, rewritten);  // curl copies the string
+          curl_free(rewritten);
+        }
+        curl_easy_setopt(curl, CURLOPT_CONNECT_TO, resolve);
+      }
+      curl_free(host);
+      curl_free(port);
+    }
+    curl_url_cleanup(url);
+  }
+
+  const CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_CONNECT_TO, nullptr);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_slist_free_all(headers);
+  curl_slist_free_all(resolve);
+  if (code != CURLE_OK) {
+    absl::Status failure = code == CURLE_WRITE_ERROR
+                               ? absl::ResourceExhaustedError(absl::StrCat(
+                                     request.method, " ", request.url,
+                                     ": response larger than 32 MiB"))
+                               : MapCurlError(code, error, request);
+    curl_easy_cleanup(curl);  // a failed connection is not worth keeping
+    return failure;
+  }
+  Release(curl);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace vcp::vault
