@@ -88,7 +88,7 @@ absl::StatusOr<uint32_t> ParseFilePermission(const YAML::Node& node, size_t inde
                                              const std::string& object_name) {
   const std::string hint =
       "; write it as a YAML integer, e.g. 0600 (octal) or 384 (decimal), without quotes";
-  if (node.IsNull()) return 0u;
+  if (!node.IsDefined() || node.IsNull()) return 0u;
   if (!node.IsScalar()) {
     return Invalid(absl::StrCat(Describe(index, object_name), ": filePermission must be an integer",
                                 hint));

@@ -1,0 +1,98 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/config/daemon_config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace vcp::config {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(DaemonConfigTest, DefaultsMatchTheIncumbent) {
+  auto parsed = ParseCommandLine({}, Env({}));
+  ASSERT_TRUE(parsed.ok());
+  const DaemonConfig& c = parsed->config;
+  EXPECT_EQ(c.endpoint, "/tmp/vault.sock");
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.health_addr, ":8080");
+  EXPECT_EQ(c.hmac_secret_name, "vault-csi-provider-hmac-key");
+  EXPECT_EQ(c.cache_size, 1000);
+  EXPECT_EQ(c.vault_mount, "kubernetes");
+  EXPECT_EQ(c.output, "json");
+  EXPECT_EQ(c.vault.address, "https://127.0.0.1:8200");
+  EXPECT_FALSE(c.vault.tls.skip_verify);
+}
+
+TEST(DaemonConfigTest, EnvironmentFillsEveryVaultSetting) {
+  auto parsed = ParseCommandLine(
+      {}, Env({{"VAULT_ADDR", "https://vault:8200"}, {"VAULT_NAMESPACE", "ns1"}, {"VAULT_CACERT", "/ca.pem"},
+               {"VAULT_CAPATH", "/cas"}, {"VAULT_CLIENT_CERT", "/c.pem"}, {"VAULT_CLIENT_KEY", "/k.pem"},
+               {"VAULT_TLS_SERVER_NAME", "vault.svc"}, {"VAULT_SKIP_VERIFY", "true"}}));
+  ASSERT_TRUE(parsed.ok());
+  const auto& v = parsed->config.vault;
+  EXPECT_EQ(v.address, "https://vault:8200");
+  EXPECT_EQ(v.ns, "ns1");
+  EXPECT_EQ(v.tls.ca_cert, "/ca.pem");
+  EXPECT_EQ(v.tls.ca_directory, "/cas");
+  EXPECT_EQ(v.tls.client_cert, "/c.pem");
+  EXPECT_EQ(v.tls.client_key, "/k.pem");
+  EXPECT_EQ(v.tls.server_name, "vault.svc");
+  EXPECT_TRUE(v.tls.skip_verify);
+}
+
+TEST(DaemonConfigTest, FlagsBeatEnvironment) {
+  auto parsed = ParseCommandLine(
+      {"-vault-addr=https://flag:8200", "--vault-namespace", "flag-ns", "-vault-tls-skip-verify=false",
+       "-vault-tls-ca-cert=/flag-ca.pem"},
+      Env({{"VAULT_ADDR", "https://env:8200"}, {"VAULT_NAMESPACE", "env-ns"}, {"VAULT_SKIP_VERIFY", "1"},
+           {"VAULT_CAPATH", "/env-cas"}}));
+  ASSERT_TRUE(parsed.ok());
+  const auto& v = parsed->config.vault;
+  EXPECT_EQ(v.address, "https://flag:8200");
+  EXPECT_EQ(v.ns, "flag-ns");
+  EXPECT_FALSE(v.tls.skip_verify);
+  EXPECT_EQ(v.tls.ca_cert, "/flag-ca.pem");
+  EXPECT_EQ(v.tls.ca_directory, "") << "the flag's CA file replaces the environment's CA directory";
+}
+
+TEST(DaemonConfigTest, EveryIncumbentFlagIsAccepted) {
+  auto parsed = ParseCommandLine(
+      {"-endpoint=/provider/vault.sock", "-log-level=debug", "-debug", "-health-addr=:9090",
+       "-hmac-secret-name=x", "-cache-size=5", "-vault-addr=unix:///agent.sock", "-vault-mount=jwt",
+       "-vault-namespace=n", "-vault-tls-ca-cert=/a", "-vault-tls-ca-directory=/b", "-vault-tls-server-name=s",
+       "-vault-tls-client-cert=/c", "-vault-tls-client-key=/k", "-vault-tls-skip-verify", "-version",
+       "-output=yaml"},
+      Env({}));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.endpoint, "/provider/vault.sock");
+  EXPECT_EQ(parsed->config.cache_size, 5);
+  EXPECT_EQ(parsed->config.vault_mount, "jwt");
+  EXPECT_TRUE(parsed->config.print_version);
+  EXPECT_EQ(parsed->config.output, "yaml");
+}
+
+TEST(DaemonConfigTest, DebugAppliesOnlyWithoutExplicitLogLevel) {
+  EXPECT_EQ(ParseCommandLine({"-debug"}, Env({}))->config.log_level, "debug");
+  EXPECT_EQ(ParseCommandLine({"-debug", "-log-level=warn"}, Env({}))->config.log_level, "warn");
+}
+
+TEST(DaemonConfigTest, BadInputIsRejectedWithTheCulpritNamed) {
+  EXPECT_EQ(ParseCommandLine({"-bogus"}, Env({})).status().message(), "flag provided but not defined: -bogus");
+  EXPECT_EQ(ParseCommandLine({}, Env({{"VAULT_SKIP_VERIFY", "maybe"}})).status().message(),
+            "could not parse VAULT_SKIP_VERIFY \"maybe\": want true or false");
+  EXPECT_FALSE(ParseCommandLine({"stray"}, Env({})).ok());
+  auto help = ParseCommandLine({"--help"}, Env({}));
+  ASSERT_TRUE(help.ok());
+  EXPECT_TRUE(help->help);
+}
+
+}  // namespace
+}  // namespace vcp::config

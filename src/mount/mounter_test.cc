@@ -1,0 +1,138 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/mounter.h"
+
+#include <gmock/gmock.h>
+
+#include "support/fake_transport.h"
+
+namespace vcp::mount {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::FakeTransport;
+
+class MounterTest : public ::testing::Test {
+ protected:
+  MounterTest() : tokens_(100), signer_(std::string(32, 'k')) {
+    options_.default_connection.address = "https://vault:8200";
+  }
+
+  MountParams Params(const std::string& objects_yaml) {
+    MountParams p;
+    p.role_name = "app";
+    p.pod = {"web-1", "uid-1", "prod", "web"};
+    p.sa_tokens["vault"] = "jwt";
+    p.objects = ParseObjects(objects_yaml).value();
+    p.target_path = "/t";
+    return p;
+  }
+
+  absl::StatusOr<MountResult> Run(const MountParams& p) {
+    Mounter mounter(transport_, tokens_, signer_, options_);
+    return mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  }
+
+  FakeTransport transport_;
+  vault::TokenCache tokens_;
+  VersionSigner signer_;
+  MounterOptions options_;
+};
+
+TEST_F(MounterTest, LogsInOnceReadsEachDistinctRequestOnceAndKeepsObjectOrder) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/secret/data/db", 200, testing::KvV2Body(R"({"user":"u","pass":"p"})"));
+  auto result = Run(Params(R"(
+- {objectName: pass, secretPath: secret/data/db, secretKey: pass, filePermission: 0600}
+- {objectName: user, secretPath: /v1/secret/data/db, secretKey: user}
+)"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->files.size(), 2u);
+  EXPECT_EQ(result->files[0].path, "pass");
+  EXPECT_EQ(result->files[0].contents, "p");
+  EXPECT_EQ(result->files[0].mode, 0600u);
+  EXPECT_EQ(result->files[1].mode, 0644u);
+  EXPECT_EQ(result->versions[1].id, "user");
+  EXPECT_EQ(result->versions[1].version, signer_.Sign(Params("- {objectName: user, secretPath: /v1/secret/data/db, secretKey: user}").objects[0], "u"));
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/secret/data/db"), 1);
+  EXPECT_EQ(result->logins, 1);
+  EXPECT_EQ(result->vault_reads, std::vector<std::string>{"GET /v1/secret/data/db"});
+}
+
+TEST_F(MounterTest, TokenIsReusedAcrossMountsOfThePod) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  const auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  ASSERT_TRUE(Run(p).ok());
+  auto second = Run(p);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->logins, 0);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/"), 1);
+}
+
+TEST_F(MounterTest, ForbiddenCachedTokenTriggersOneReloginAndOneRetry) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("old"));
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("new"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v1"}})");
+  const auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  ASSERT_TRUE(Run(p).ok());
+  transport_.Reset("GET", "/v1/kv/a");
+  transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied"]})");
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v2"}})");
+  auto result = Run(p);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->files[0].contents, "v2");
+  EXPECT_EQ(result->logins, 1);
+  const auto requests = transport_.requests();
+  EXPECT_THAT(requests.back().headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("new"))));
+}
+
+TEST_F(MounterTest, DenialRightAfterAFreshLoginIsNotRetried) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
+  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(result.status().message()),
+              HasSubstr("couldn't read secret \"a\" from Vault path \"kv/a\": GET https://vault:8200/v1/kv/a: Vault answered 403: permission denied"));
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/"), 1);
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 1);
+}
+
+TEST_F(MounterTest, AnyFailingObjectFailsTheWholeMount) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}\n- {objectName: b, secretPath: kv/b, secretKey: k}"));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("\"b\""));
+}
+
+TEST_F(MounterTest, NoDriverTokenExplainsTokenRequestsAndCallsNoVault) {
+  auto p = Params("- {objectName: a, secretPath: kv/a}");
+  p.sa_tokens.clear();
+  p.audience = "custom";
+  auto result = Run(p);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("tokenRequests[0].audience=custom"));
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(MounterTest, SpcConnectionLayerAndAuthMountAreUsed) {
+  transport_.Script("POST", "/v1/auth/cluster-b/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  p.auth_mount = "cluster-b";
+  p.connection.address = "https://other:8200";
+  ASSERT_TRUE(Run(p).ok());
+  EXPECT_EQ(transport_.requests().at(0).url, "https://other:8200/v1/auth/cluster-b/login");
+}
+
+TEST_F(MounterTest, ErrorsNeverContainTokensOrValues) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("hvs.CANARY-TOKEN"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"CANARY-VALUE"}})");
+  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: missing}"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr("CANARY")));
+}
+
+}  // namespace
+}  // namespace vcp::mount

@@ -1,0 +1,53 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/object_version.h"
+
+#include <gtest/gtest.h>
+
+#include <openssl/hmac.h>
+
+#include "vcp/util/encoding.h"
+
+namespace vcp::mount {
+namespace {
+
+SecretObject Object() {
+  SecretObject o;
+  o.object_name = "db-pass";
+  o.secret_path = "secret/data/db";
+  o.secret_key = "password";
+  return o;
+}
+
+TEST(ObjectVersionTest, IsHmacSha256OverConfigJsonAndContent) {
+  const std::string key(32, 'k');
+  const std::string expected_message =
+      R"({"ObjectName":"db-pass","SecretPath":"secret/data/db","SecretKey":"password","Method":"","SecretArgs":null,"FilePermission":0,"Encoding":""})"
+      "hunter2";
+  unsigned char digest[32];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), 32, reinterpret_cast<const unsigned char*>(expected_message.data()),
+       expected_message.size(), digest, &length);
+  const std::string want = EncodeBase64Url(std::string(reinterpret_cast<char*>(digest), length));
+  EXPECT_EQ(VersionSigner(key).Sign(Object(), "hunter2"), want);
+  EXPECT_EQ(want.size(), 44u);
+  EXPECT_EQ(want.back(), '=');
+}
+
+TEST(ObjectVersionTest, ChangesWithContentConfigAndKeyOnly) {
+  const VersionSigner signer(std::string(32, 'k'));
+  const std::string base = signer.Sign(Object(), "v1");
+  EXPECT_EQ(signer.Sign(Object(), "v1"), base);
+  EXPECT_NE(signer.Sign(Object(), "v2"), base);
+  SecretObject other = Object();
+  other.file_permission = 0600;
+  EXPECT_NE(signer.Sign(other, "v1"), base) << "identical content under another config is not revealed";
+  EXPECT_NE(VersionSigner(std::string(32, 'x')).Sign(Object(), "v1"), base);
+}
+
+TEST(ObjectVersionTest, RandomKeysAreThirtyTwoFreshBytes) {
+  EXPECT_EQ(RandomKey().size(), 32u);
+  EXPECT_NE(RandomKey(), RandomKey());
+}
+
+}  // namespace
+}  // namespace vcp::mount

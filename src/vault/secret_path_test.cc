@@ -1,0 +1,43 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/vault/secret_path.h"
+
+#include <gtest/gtest.h>
+
+namespace vcp::vault {
+namespace {
+
+TEST(SecretPathTest, NormalisesLikeTheIncumbent) {
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"/v1/secret/data/x", "/v1/secret/data/x"}, {"v1/secret/data/x", "/v1/secret/data/x"},
+      {"/secret/data/x", "/v1/secret/data/x"},    {"secret/data/x", "/v1/secret/data/x"},
+      {"", "/v1/"},                               {"/v2/x", "/v1/v2/x"},
+      {"/v1/v1/", "/v1/v1/"}};
+  for (const auto& [in, want] : table) {
+    auto parsed = ParseSecretPath(in);
+    ASSERT_TRUE(parsed.ok()) << in;
+    EXPECT_EQ(parsed->path, want) << in;
+    EXPECT_TRUE(parsed->query.empty());
+  }
+}
+
+TEST(SecretPathTest, SplitsAndEncodesTheQueryLikeGo) {
+  auto parsed = ParseSecretPath("secret/data/x?version=2&b=a+b&a=%2F");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->path, "/v1/secret/data/x");
+  EXPECT_EQ(parsed->EncodedQuery(), "a=%2F&b=a+b&version=2");
+  EXPECT_EQ(parsed->RequestTarget(), "/v1/secret/data/x?a=%2F&b=a+b&version=2");
+  EXPECT_TRUE(ParseSecretPath("secret/foo?")->query.empty());
+}
+
+TEST(SecretPathTest, RejectsBadQueries) {
+  EXPECT_EQ(ParseSecretPath("x?a=%zz").status().message(), "invalid URL escape \"%zz\"");
+  EXPECT_EQ(ParseSecretPath("x?a=1;b=2").status().message(), "invalid semicolon separator in query");
+}
+
+TEST(SecretPathTest, EscapesPathCharactersThatAreNotUrlSafe) {
+  EXPECT_EQ(EscapeUrlPath("/v1/secret/data/my app#1"), "/v1/secret/data/my%20app%231");
+  EXPECT_EQ(EscapeUrlPath("/v1/a:b@c=d"), "/v1/a:b@c=d");
+}
+
+}  // namespace
+}  // namespace vcp::vault

@@ -1,0 +1,41 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/vault/token_cache.h"
+
+#include <gtest/gtest.h>
+
+namespace vcp::vault {
+namespace {
+
+TEST(TokenCacheTest, SameKeySameSession) {
+  TokenCache cache(10);
+  auto a = cache.GetOrCreate("pod-a");
+  EXPECT_EQ(a, cache.GetOrCreate("pod-a"));
+  EXPECT_NE(a, cache.GetOrCreate("pod-b"));
+  EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(TokenCacheTest, EvictsLeastRecentlyUsed) {
+  TokenCache cache(2);
+  auto a = cache.GetOrCreate("a");
+  cache.GetOrCreate("b");
+  cache.GetOrCreate("a");  // a is now more recent than b
+  cache.GetOrCreate("c");  // evicts b
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.GetOrCreate("a"), a);
+  auto b = cache.GetOrCreate("b");
+  {
+    absl::MutexLock lock(&b->mu);
+    EXPECT_TRUE(b->token.empty()) << "b was evicted, so it is a fresh session";
+  }
+}
+
+TEST(TokenCacheTest, CapacityZeroOrNegativeDisablesSharing) {
+  for (int capacity : {0, -1}) {
+    TokenCache cache(capacity);
+    EXPECT_NE(cache.GetOrCreate("a"), cache.GetOrCreate("a"));
+    EXPECT_EQ(cache.size(), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace vcp::vault

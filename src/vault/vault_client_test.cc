@@ -1,0 +1,142 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/vault/vault_client.h"
+
+#include <gmock/gmock.h>
+
+#include "support/fake_transport.h"
+
+namespace vcp::vault {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::FakeTransport;
+
+Deadline Soon() { return std::chrono::steady_clock::now() + std::chrono::seconds(5); }
+
+VaultClient Client(FakeTransport& t, const std::string& address = "https://vault:8200", const std::string& ns = "") {
+  ConnectionConfig c;
+  c.address = address;
+  c.ns = ns;
+  return VaultClient::Create(t, c).value();
+}
+
+TEST(VaultClientTest, LoginSendsJwtAndRoleAndReadsTheToken) {
+  FakeTransport t;
+  t.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("hvs.abc"));
+  auto login = Client(t, "https://vault:8200", "team-a").Login("kubernetes", "app", "eyJ.jwt", Soon());
+  ASSERT_TRUE(login.ok()) << login.status();
+  EXPECT_EQ(login->client_token, "hvs.abc");
+  EXPECT_EQ(login->lease_duration_seconds, 3600);
+  const auto request = t.requests().at(0);
+  EXPECT_EQ(request.url, "https://vault:8200/v1/auth/kubernetes/login");
+  EXPECT_EQ(*request.body, R"({"jwt":"eyJ.jwt","role":"app"})");
+  EXPECT_THAT(request.headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Namespace"), std::string("team-a"))));
+  EXPECT_THAT(request.headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Request"), std::string("true"))));
+}
+
+TEST(VaultClientTest, LoginErrorsCarryVaultsTextButNeverTheJwt) {
+  FakeTransport t;
+  t.Script("POST", "/v1/auth/kubernetes/login", 403, R"({"errors":["service account name not authorized"]})");
+  auto login = Client(t).Login("kubernetes", "app", "eyJ.SECRET-JWT", Soon());
+  EXPECT_EQ(login.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(login.status().message(), HasSubstr("POST https://vault:8200/v1/auth/kubernetes/login: Vault answered 403: service account name not authorized"));
+  EXPECT_THAT(login.status().message(), Not(HasSubstr("SECRET-JWT")));
+}
+
+TEST(VaultClientTest, LoginWithoutAuthIsAnError) {
+  FakeTransport t;
+  t.Script("POST", "/v1/auth/kubernetes/login", 200, R"({"data":{},"auth":null})");
+  EXPECT_THAT(Client(t).Login("kubernetes", "app", "j", Soon()).status().message(), HasSubstr("no auth.client_token"));
+}
+
+TEST(VaultClientTest, RequestSendsTokenMethodQueryAndBody) {
+  FakeTransport t;
+  t.Script("PUT", "/v1/pki/issue/web", 200, R"({"data":{"certificate":"c"}})");
+  SecretPath path = ParseSecretPath("pki/issue/web?x=1").value();
+  auto result = Client(t).Request("PUT", path, nlohmann::json{{"common_name", "a"}}, "hvs.tok", Soon());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ((*result)["data"]["certificate"], "c");
+  const auto request = t.requests().at(0);
+  EXPECT_EQ(request.url, "https://vault:8200/v1/pki/issue/web?x=1");
+  EXPECT_EQ(*request.body, R"({"common_name":"a"})");
+  EXPECT_THAT(request.headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("hvs.tok"))));
+}
+
+TEST(VaultClientTest, VaultErrorsMapToCodesWithFlattenedText) {
+  struct Case {
+    int status;
+    const char* body;
+    absl::StatusCode code;
+    const char* text;
+  };
+  const std::vector<Case> cases = {
+      {403, "{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token\\n\\n\"]}",
+       absl::StatusCode::kPermissionDenied, "Vault answered 403: permission denied; invalid token"},
+      {404, "{\"errors\":[]}", absl::StatusCode::kNotFound, "nothing found at this path"},
+      {503, "{\"errors\":[\"Vault is sealed\"]}", absl::StatusCode::kUnavailable, "Vault is sealed"},
+      {429, "{\"errors\":[\"rate limit quota exceeded\"]}", absl::StatusCode::kResourceExhausted, "rate limit"},
+      {400, "{\"errors\":[\"unknown role: x\"]}", absl::StatusCode::kInvalidArgument, "unknown role: x"},
+      {500, "<html>oops</html>", absl::StatusCode::kInternal, "unexpected response body (17 bytes"},
+  };
+  for (const auto& c : cases) {
+    FakeTransport t;
+    t.Script("GET", "/v1/secret/data/x", c.status, c.body);
+    auto result = Client(t).Request("GET", ParseSecretPath("secret/data/x").value(), std::nullopt, "t", Soon());
+    EXPECT_EQ(result.status().code(), c.code) << c.status;
+    EXPECT_THAT(result.status().message(), HasSubstr(c.text)) << c.status;
+    EXPECT_THAT(result.status().message(), HasSubstr("GET https://vault:8200/v1/secret/data/x")) << c.status;
+  }
+}
+
+TEST(VaultClientTest, UnusableBodiesAreClearErrors) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "empty body"}, {"[1,2]", "not a JSON object"}, {R"({"data":null,"warnings":["w1"]})", "data is null) (Vault warnings: w1)"}};
+  for (const auto& [body, text] : cases) {
+    FakeTransport t;
+    t.Script("GET", "/v1/x", body.empty() ? 204 : 200, body);
+    auto result = Client(t).Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal) << body;
+    EXPECT_THAT(result.status().message(), HasSubstr(text));
+  }
+}
+
+TEST(VaultClientTest, BareJsonWithoutEnvelopeBecomesData) {
+  FakeTransport t;
+  t.Script("GET", "/v1/x", 200, R"({"foo":"bar"})");
+  auto result = Client(t).Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon());
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ((*result)["data"]["foo"], "bar");
+}
+
+TEST(VaultClientTest, PassedDeadlineFailsWithoutCallingVault) {
+  FakeTransport t;
+  auto result = Client(t).Request("GET", ParseSecretPath("x").value(), std::nullopt, "t",
+                                  std::chrono::steady_clock::now() - std::chrono::seconds(1));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(t.requests().empty());
+}
+
+TEST(VaultClientTest, UnixAddressesUseTheSocket) {
+  FakeTransport t;
+  t.Script("GET", "/v1/x", 200, R"({"data":{"a":"b"}})");
+  ASSERT_TRUE(Client(t, "unix:///var/run/vault/agent.sock").Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon()).ok());
+  EXPECT_EQ(t.requests().at(0).unix_socket, "/var/run/vault/agent.sock");
+  EXPECT_EQ(t.requests().at(0).url, "http://localhost/v1/x");
+}
+
+TEST(VaultClientTest, CreateRejectsBadConfiguration) {
+  FakeTransport t;
+  ConnectionConfig c;
+  c.address = "vault:8200";
+  EXPECT_THAT(VaultClient::Create(t, c).status().message(), HasSubstr("want http://host:port"));
+  c.address = "https://vault:8200";
+  c.tls.client_cert = "/etc/hostname";
+  EXPECT_THAT(VaultClient::Create(t, c).status().message(), HasSubstr("both client cert and client key must be provided"));
+  c.tls.client_cert.clear();
+  c.tls.ca_cert = "/no/such/ca.pem";
+  EXPECT_THAT(VaultClient::Create(t, c).status().message(), HasSubstr("not the application pod"));
+}
+
+}  // namespace
+}  // namespace vcp::vault

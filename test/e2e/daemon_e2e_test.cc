@@ -1,0 +1,235 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// End to end: the daemon's process behaviour (socket, Version, flags,
+// health, signals, transports).
+#include <gmock/gmock.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "e2e/e2e_fixture.h"
+#include "support/jwt.h"
+
+namespace vcp::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class DaemonE2eTest : public E2eTest {};
+
+std::string RunBinary(const std::string& args, int* exit_code) {
+  std::string out;
+  FILE* pipe = popen(absl::StrCat(VCP_PROVIDER_BINARY, " ", args, " 2>&1").c_str(), "r");
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = pclose(pipe);
+  *exit_code = WEXITSTATUS(status);
+  return out;
+}
+
+TEST_F(DaemonE2eTest, VersionAnswersWithEitherAuthorityTheDriverSends) {
+  auto& provider = StartProvider();
+  // Drivers before v1.6 send the socket path as :authority, v1.6+ "localhost".
+  for (const std::string& authority : {std::string("localhost"), provider.socket_path()}) {
+    grpc::ClientContext context;
+    v1alpha1::VersionRequest request;
+    request.set_version("v1alpha1");
+    v1alpha1::VersionResponse response;
+    const grpc::Status status = provider.Stub(authority)->Version(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << authority << ": " << status.error_message();
+    EXPECT_EQ(response.version(), "v1alpha1");
+    EXPECT_EQ(response.runtime_name(), "vault-csi-provider");
+    EXPECT_THAT(response.runtime_version(), ::testing::MatchesRegex(R"([0-9]+\.[0-9]+\.[0-9]+.*)"));
+  }
+}
+
+TEST_F(DaemonE2eTest, StaleSocketIsReplacedAndNewSocketIsOwnerOnly) {
+  const std::string path = dir_ + "/stale.sock";
+  const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  close(fd);  // leaves a dead socket file behind, as a crashed provider would
+  auto& provider = StartProvider({"-endpoint=" + path});
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0077, 0u) << "socket must not be accessible to group or others";
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_THAT(provider.Log(), HasSubstr("removed stale file"));
+}
+
+TEST_F(DaemonE2eTest, HealthTellsTheTruthAndSigtermShutsDownCleanly) {
+  auto& provider = StartProvider();
+  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/ready"), 200);
+  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/live"), 200);
+  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/nope"), 404);
+  EXPECT_EQ(provider.Stop(SIGTERM), 0);
+  struct stat st {};
+  EXPECT_NE(stat(provider.socket_path().c_str(), &st), 0) << "socket must be removed on shutdown";
+  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/ready"), 0);
+}
+
+TEST_F(DaemonE2eTest, InFlightMountFinishesDuringShutdown) {
+  auto& provider = StartProvider();
+  vault_->SetLatency(std::chrono::milliseconds(400));
+  auto pending = std::async(std::launch::async, [&] {
+    return Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int exit_code = provider.Stop(SIGINT);
+  auto out = pending.get();
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_EQ(out.File("a"), "app-user");
+  EXPECT_EQ(exit_code, 0);
+}
+
+TEST_F(DaemonE2eTest, FlagsFollowGoSyntaxAndUnknownFlagsFail) {
+  int code = 0;
+  std::string out = RunBinary("-not-a-flag", &code);
+  EXPECT_EQ(code, 2);
+  EXPECT_THAT(out, HasSubstr("flag provided but not defined: -not-a-flag"));
+  EXPECT_THAT(out, HasSubstr("-vault-tls-skip-verify"));
+  out = RunBinary("--version --output json-pretty", &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_THAT(out, HasSubstr("\"minDriverVersion\": \"v0.0.21\""));
+  out = RunBinary("-version -output=toml", &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_THAT(out, HasSubstr("--output should be one of: 'yaml', 'json', 'json-pretty'"));
+  out = RunBinary("-help", &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_THAT(out, HasSubstr("Usage of vault-csi-provider:"));
+}
+
+TEST_F(DaemonE2eTest, EnvironmentIsOverriddenByFlagsAndFlagsBySecretProviderClass) {
+  // VAULT_ADDR points nowhere; the flag points at the double: the flag wins.
+  std::vector<std::string> env = {"VAULT_ADDR=https://127.0.0.1:1"};
+  StartProvider({}, env);
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+  EXPECT_TRUE(Send(mount).status.ok());
+  // The SecretProviderClass's vaultAddress beats the flag.
+  mount.parameters["vaultAddress"] = "https://127.0.0.1:1";
+  auto out = Send(mount);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(out.status.error_message(), HasSubstr("https://127.0.0.1:1"));
+}
+
+TEST_F(DaemonE2eTest, EnvironmentAloneConfiguresVault) {
+  const std::vector<std::string> env = {
+      "VAULT_ADDR=" + vault_->address(), "VAULT_CACERT=" + dir_ + "/ca.pem",
+      "VAULT_CLIENT_CERT=" + dir_ + "/client.pem", "VAULT_CLIENT_KEY=" + dir_ + "/client-key.pem"};
+  auto started = ProviderProcess::Start(VCP_PROVIDER_BINARY, dir_, {}, env);
+  ASSERT_TRUE(started.ok()) << started.status();
+  provider_ = std::move(*started);
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+}
+
+TEST_F(DaemonE2eTest, UntrustedVaultCertificateFailsClearlyUnlessSkipVerify) {
+  StartProvider();
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+  mount.parameters["vaultCACertPath"] = "/etc/ssl/certs/ca-certificates.crt";  // not the double's CA
+  auto out = Send(mount);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(out.status.error_message(), HasSubstr("not trusted"));
+  mount.parameters["vaultSkipTLSVerify"] = "true";
+  out = Send(mount);
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+}
+
+TEST_F(DaemonE2eTest, TlsServerNameIsVerifiedInsteadOfTheHost) {
+  StartProvider();
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+  mount.parameters["vaultTLSServerName"] = "vault.test";  // in the certificate's SANs
+  EXPECT_TRUE(Send(mount).status.ok());
+  mount.parameters["vaultTLSServerName"] = "other.test";  // not in them
+  auto out = Send(mount);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << out.status.error_message();
+}
+
+// A Vault Agent / Proxy style listener: a Unix socket relayed to the double.
+class UnixRelay {
+ public:
+  UnixRelay(const std::string& path, int tcp_port) : path_(path), port_(tcp_port) {
+    listener_ = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+    unlink(path.c_str());
+    bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    listen(listener_, 16);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~UnixRelay() {
+    stop_ = true;
+    shutdown(listener_, SHUT_RDWR);
+    close(listener_);
+    thread_.join();
+    unlink(path_.c_str());
+  }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      const int client = accept(listener_, nullptr, nullptr);
+      if (client < 0) return;
+      std::thread([client, port = port_] {
+        const int upstream = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+          close(client);
+          return;
+        }
+        auto pump = [](int from, int to) {
+          char buffer[16384];
+          ssize_t n = 0;
+          while ((n = read(from, buffer, sizeof(buffer))) > 0) {
+            if (write(to, buffer, static_cast<size_t>(n)) != n) break;
+          }
+          shutdown(to, SHUT_WR);
+        };
+        std::thread up(pump, client, upstream);
+        pump(upstream, client);
+        up.join();
+        close(client);
+        close(upstream);
+      }).detach();
+    }
+  }
+  std::string path_;
+  int port_;
+  int listener_ = -1;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_F(DaemonE2eTest, UnixSocketVaultAddressLikeAVaultAgent) {
+  VaultDoubleOptions options;
+  options.jwt_key_pem = jwt_key_;
+  options.keep_alive_seconds = 1;
+  VaultDouble agent_side(options);  // plain HTTP, as an Agent listener with tls_disable
+  ASSERT_TRUE(agent_side.Start().ok());
+  const std::string socket_path = dir_ + "/agent.sock";
+  UnixRelay relay(socket_path, agent_side.port());
+  StartProvider({"-vault-addr=unix://" + socket_path});
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_EQ(out.File("a"), "app-user");
+  EXPECT_EQ(agent_side.Count("login"), 1);
+}
+
+}  // namespace
+}  // namespace vcp::testing

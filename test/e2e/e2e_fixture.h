@@ -1,0 +1,62 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// Shared set-up for end-to-end tests: a Vault double over mTLS with its own
+// CA, a service-account token signer, and the real provider binary started
+// against it. Tests talk to the provider only over its Unix socket.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/driver.h"
+#include "support/pki.h"
+#include "support/provider_process.h"
+#include "vault_double/vault_double.h"
+
+namespace vcp::testing {
+
+struct MountOutcome {
+  grpc::Status status;
+  v1alpha1::MountResponse response;
+
+  // Contents of the file at `path` ("" if absent).
+  std::string File(const std::string& path) const;
+  int Mode(const std::string& path) const;
+  std::string Version(const std::string& id) const;
+};
+
+class E2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts the provider against the shared Vault double with mTLS flags plus `extra`.
+  ProviderProcess& StartProvider(std::vector<std::string> extra = {},
+                                 const std::vector<std::string>& env = {});
+  // The provider-facing flags for the Vault double (address, CA, client cert).
+  static std::vector<std::string> VaultFlags();
+
+  // A pod's projected service-account token for `audience`.
+  static std::string Jwt(const Pod& pod, const std::string& audience = "vault");
+  // A driver mount of `objects_yaml` for `pod` with roleName=app and a token for "vault".
+  static DriverMount Mount(const std::string& objects_yaml, const Pod& pod = Pod());
+  MountOutcome Send(const DriverMount& mount, std::chrono::milliseconds deadline = std::chrono::seconds(30));
+  MountOutcome SendRaw(const v1alpha1::MountRequest& request,
+                       std::chrono::milliseconds deadline = std::chrono::seconds(30));
+
+  // Writes KV v2 data with the double's root token.
+  static void WriteKv2(const std::string& path, const nlohmann::json& data, const std::string& ns = "");
+
+  static std::string dir_;
+  static std::string jwt_key_;
+  static CertAndKey ca_;
+  static std::unique_ptr<VaultDouble> vault_;
+  std::unique_ptr<ProviderProcess> provider_;
+};
+
+}  // namespace vcp::testing

@@ -1,0 +1,85 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// An in-memory HttpTransport for unit tests: answers from a script keyed by
+// "METHOD /path" (query stripped) and records every request it was sent.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "vcp/vault/http_transport.h"
+
+namespace vcp::testing {
+
+class FakeTransport final : public vault::HttpTransport {
+ public:
+  // Queues `response` for "METHOD /path"; the last queued response repeats.
+  void Script(const std::string& method, const std::string& path, int status, std::string body) {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_[absl::StrCat(method, " ", path)].push_back(vault::HttpResponse{status, std::move(body), {}});
+  }
+  // Forgets what was queued for "METHOD /path".
+  void Reset(const std::string& method, const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_.erase(absl::StrCat(method, " ", path));
+  }
+  void Fail(const std::string& method, const std::string& path, absl::Status failure) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failures_[absl::StrCat(method, " ", path)] = std::move(failure);
+  }
+
+  absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest& request) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    requests_.push_back(request);
+    std::string path = request.url.substr(request.url.find('/', request.url.find("://") + 3));
+    path = path.substr(0, path.find('?'));
+    const std::string key = absl::StrCat(request.method, " ", path);
+    if (auto f = failures_.find(key); f != failures_.end()) return f->second;
+    auto it = script_.find(key);
+    if (it == script_.end() || it->second.empty()) {
+      return vault::HttpResponse{404, "{\"errors\":[]}", {}};
+    }
+    vault::HttpResponse response = it->second.front();
+    if (it->second.size() > 1) it->second.pop_front();
+    return response;
+  }
+
+  std::vector<vault::HttpRequest> requests() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  int CountOf(const std::string& method, const std::string& path_prefix) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    int n = 0;
+    for (const auto& r : requests_) {
+      const std::string path = r.url.substr(r.url.find('/', r.url.find("://") + 3));
+      if (r.method == method && path.rfind(path_prefix, 0) == 0) ++n;
+    }
+    return n;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::deque<vault::HttpResponse>> script_;
+  std::map<std::string, absl::Status> failures_;
+  std::vector<vault::HttpRequest> requests_;
+};
+
+// A login response carrying `token`.
+inline std::string LoginBody(const std::string& token) {
+  return absl::StrCat(R"({"request_id":"r","lease_id":"","renewable":false,"lease_duration":0,"data":null,)",
+                      R"("wrap_info":null,"warnings":null,"auth":{"client_token":")", token,
+                      R"(","accessor":"a","policies":["default"],"lease_duration":3600,"renewable":true}})");
+}
+
+// A KV v2 read response with `data` (a JSON object text).
+inline std::string KvV2Body(const std::string& data) {
+  return absl::StrCat(R"({"request_id":"r","lease_id":"","renewable":false,"lease_duration":0,"data":{"data":)", data,
+                      R"(,"metadata":{"version":1}},"wrap_info":null,"warnings":null,"auth":null,"mount_type":"kv"})");
+}
+
+}  // namespace vcp::testing
