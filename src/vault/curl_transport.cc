@@ -3,6 +3,10 @@
 
 #include <curl/curl.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -88,6 +92,28 @@ void CurlTransport::Release(void* handle) {
   curl_easy_cleanup(static_cast<CURL*>(handle));
 }
 
+std::shared_ptr<const std::string> CurlTransport::CaBundle(const std::string& directory) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = ca_bundles_.find(directory);
+    if (it != ca_bundles_.end() && now - it->second.loaded < std::chrono::seconds(30)) return it->second.pem;
+  }
+  auto pem = std::make_shared<std::string>();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    if (!entry.is_regular_file(ec)) continue;  // follows symlinks, as Kubernetes Secret volumes use them
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) continue;
+    absl::StrAppend(pem.get(), text.str(), "\n");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  ca_bundles_[directory] = CachedBundle{pem, now};
+  return pem;
+}
+
 absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(Acquire());
   if (curl == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
@@ -132,13 +158,17 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   }
 
   const TlsConfig& tls = request.tls;
+  std::shared_ptr<const std::string> ca_bundle;  // must outlive curl_easy_perform
   curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   if (!tls.ca_cert.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_cert.c_str());
     curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
   } else if (!tls.ca_directory.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CAPATH, tls.ca_directory.c_str());
+    ca_bundle = CaBundle(tls.ca_directory);
+    curl_blob blob{const_cast<char*>(ca_bundle->data()), ca_bundle->size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
     curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
   }
   if (!tls.client_cert.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, tls.client_cert.c_str());
   if (!tls.client_key.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, tls.client_key.c_str());

@@ -87,6 +87,10 @@ TEST_F(DaemonE2eTest, InFlightMountFinishesDuringShutdown) {
     return Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  provider.Signal(SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/ready"), 503) << "not ready while draining";
+  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/live"), 200);
   const int exit_code = provider.Stop(SIGINT);
   auto out = pending.get();
   EXPECT_TRUE(out.status.ok()) << out.status.error_message();
@@ -145,6 +149,26 @@ TEST_F(DaemonE2eTest, UntrustedVaultCertificateFailsClearlyUnlessSkipVerify) {
   mount.parameters["vaultSkipTLSVerify"] = "true";
   out = Send(mount);
   EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+}
+
+TEST_F(DaemonE2eTest, CaDirectoryWithPlainFileNamesIsTrustedLikeGoDoes) {
+  const std::string ca_dir = dir_ + "/cas";
+  mkdir(ca_dir.c_str(), 0700);
+  WriteFile(ca_dir + "/my-company-root.pem", ca_.cert_pem);  // not an OpenSSL hash name
+  WriteFile(ca_dir + "/README", "not a certificate");
+  StartProvider();
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+  mount.parameters["vaultCADirectory"] = ca_dir;  // replaces the flag's CA file
+  auto out = Send(mount);
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+}
+
+TEST_F(DaemonE2eTest, ConnectionsToVaultAreKeptAlive) {
+  StartProvider();
+  const auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Send(mount).status.ok());
+  EXPECT_EQ(vault_->Count("total"), 11);  // 1 login + 10 reads
+  EXPECT_LE(vault_->Count("connections"), 2) << "sequential Mounts reuse the pooled connection";
 }
 
 TEST_F(DaemonE2eTest, TlsServerNameIsVerifiedInsteadOfTheHost) {

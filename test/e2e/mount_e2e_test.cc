@@ -38,6 +38,25 @@ TEST_F(MountE2eTest, KvV2KeysWithPerFileModeAndRequestDefault) {
   EXPECT_EQ(vault_->Count("GET /v1/secret/data/app"), 1);
 }
 
+TEST_F(MountE2eTest, VersionsChangeExactlyWhenContentChanges) {
+  StartProvider();
+  WriteKv2("secret/data/rotating", {{"value", "start"}});
+  const auto mount = Mount(R"(
+- {objectName: rotating, secretPath: secret/data/rotating, secretKey: value}
+- {objectName: stable, secretPath: secret/data/app, secretKey: username}
+)");
+  auto first = Send(mount);
+  auto again = Send(mount);
+  ASSERT_TRUE(first.status.ok() && again.status.ok());
+  EXPECT_EQ(first.Version("rotating"), again.Version("rotating"));
+  WriteKv2("secret/data/rotating", {{"value", "rotated"}});
+  auto rotated = Send(mount);
+  ASSERT_TRUE(rotated.status.ok());
+  EXPECT_EQ(rotated.File("rotating"), "rotated");
+  EXPECT_NE(rotated.Version("rotating"), first.Version("rotating"));
+  EXPECT_EQ(rotated.Version("stable"), first.Version("stable"));
+}
+
 TEST_F(MountE2eTest, Base64AndHexAreDecoded) {
   StartProvider();
   auto out = Send(Mount(R"(

@@ -89,6 +89,10 @@ std::string ProviderProcess::Log() const {
   return ss.str();
 }
 
+void ProviderProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 int ProviderProcess::Stop(int signal) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);

@@ -37,6 +37,9 @@ class ProviderProcess {
   // Everything the provider logged so far.
   std::string Log() const;
 
+  // Sends `signal` without waiting.
+  void Signal(int signal);
+
   // Sends `signal` and waits for exit; returns the exit status (or -1).
   int Stop(int signal = 15);
 

@@ -209,6 +209,10 @@ absl::Status VaultDouble::Start() {
     std::map<std::string, std::string> headers;
     for (const auto& [k, v] : req.headers) headers[absl::AsciiStrToLower(k)] = v;
     std::multimap<std::string, std::string> query(req.params.begin(), req.params.end());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (connections_seen_.insert(absl::StrCat(req.remote_addr, ":", req.remote_port)).second) Bump("connections");
+    }
     Reply reply = Handle(req.method, req.path, query, headers, req.body);
     res.status = reply.status;
     for (const auto& [k, v] : reply.headers) {

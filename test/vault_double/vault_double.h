@@ -84,7 +84,7 @@ class VaultDouble {
 
   // Request counters: "total", "login", "login:<mount>", "<METHOD> <path>",
   // "lease:new" (database credentials minted), "pki:issue", "max_inflight"
-  // (most requests handled at once).
+  // (most requests handled at once), "connections" (distinct client connections).
   int64_t Count(const std::string& key) const;
   std::map<std::string, int64_t> Counters() const;
   void ResetCounters();
@@ -164,6 +164,7 @@ class VaultDouble {
   bool sealed_ = false;
   std::chrono::milliseconds latency_{0};
   int64_t inflight_ = 0;
+  std::set<std::string> connections_seen_;  // client address:port pairs
 };
 
 // A seed with one Kubernetes auth role "app" (service account default/app,

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: unit tests, the Vault double's own tests and the end-to-end
+# suite, twice: a release build with g++ and an AddressSanitizer +
+# UndefinedBehaviorSanitizer build with clang (both with -Werror).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ "${SKIP_DEPS:-0}" != 1 ]]; then bash scripts/install-deps.sh; fi
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+jobs=$(nproc)
+
+echo "== release build (g++) and tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build (clang) and tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset asan -j "$jobs"
