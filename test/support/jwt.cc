@@ -3,7 +3,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 
 #include <chrono>
 #include <memory>
@@ -30,18 +29,6 @@ PKey LoadKey(const std::string& pem) {
 }
 
 }  // namespace
-
-std::string GenerateRsaKeyPem() {
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(size));
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
 
 absl::StatusOr<std::string> SignJwt(const std::string& key_pem, const nlohmann::json& claims) {
   PKey key = LoadKey(key_pem);

@@ -9,11 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "support/pki.h"  // GenerateRsaKeyPem
 
 namespace vcp::testing {
-
-// A new 2048-bit RSA private key, PEM.
-std::string GenerateRsaKeyPem();
 
 // Signs `claims` with the RSA private key `key_pem` (RS256).
 absl::StatusOr<std::string> SignJwt(const std::string& key_pem, const nlohmann::json& claims);

@@ -106,6 +106,13 @@ CertAndKey Make(const std::string& common_name, X509* issuer, EVP_PKEY* issuer_k
 
 }  // namespace
 
+std::string GenerateRsaKeyPem() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  std::string pem = ToPem(key);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
 CertAndKey MakeCa(const std::string& common_name) {
   return Make(common_name, nullptr, nullptr, true, {}, 10 * 365 * 86400, false);
 }

@@ -17,6 +17,9 @@ struct CertAndKey {
   int64_t not_after = 0;   // unix seconds
 };
 
+// A new 2048-bit RSA private key, PEM (for RS256 service-account tokens).
+std::string GenerateRsaKeyPem();
+
 // A self-signed CA (EC P-256).
 CertAndKey MakeCa(const std::string& common_name);
 
