@@ -43,11 +43,14 @@ std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth
   return key.dump();
 }
 
+using JwtSource = std::function<absl::StatusOr<std::string>()>;
+
 // Logs in and stores the token in `session`. REQUIRES: session->mu held.
 absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::string& auth_mount,
-                                        const MountParams& p, const std::string& jwt,
+                                        const MountParams& p, const JwtSource& jwt_source,
                                         vault::Deadline deadline, vault::PodSession& session)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+  VCP_ASSIGN_OR_RETURN(const std::string jwt, jwt_source());
   auto login = client.Login(auth_mount, p.role_name, jwt, deadline);
   if (!login.ok()) {
     return WithPrefix(login.status(),
@@ -61,9 +64,8 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
 
 }  // namespace
 
-Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens,
-                 const VersionSigner& signer, MounterOptions options)
-    : transport_(&transport), tokens_(&tokens), signer_(&signer), options_(std::move(options)) {}
+Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options)
+    : transport_(&transport), tokens_(&tokens), options_(std::move(options)) {}
 
 absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline deadline) const {
   const vault::ConnectionConfig connection =
@@ -91,16 +93,19 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     read_of_object.push_back(it->second);
   }
 
-  const std::optional<std::string> jwt = p.TokenForAudience();
-  if (!jwt.has_value()) {
+  // The pod's JWT, needed only when a login is: the driver's token for the
+  // audience, else one created through the TokenRequest API.
+  const JwtSource jwt_source = [&]() -> absl::StatusOr<std::string> {
+    if (std::optional<std::string> jwt = p.TokenForAudience(); jwt.has_value()) return *jwt;
+    if (options_.request_token) return options_.request_token(p, deadline);
     const std::string audience = p.audience.empty() ? "vault" : p.audience;
     return absl::FailedPreconditionError(absl::StrCat(
         "no service account token for audience ", GoJsonQuote(audience), " in the mount request for pod ",
         p.pod.ns, "/", p.pod.name,
-        ": configure the Secrets Store CSI Driver to pass one (CSIDriver tokenRequests, e.g. helm "
-        "--set tokenRequests[0].audience=", audience,
-        "), or set 'audience' in the SecretProviderClass to an audience the driver requests"));
-  }
+        " and the provider runs outside a cluster, so it cannot create one: configure the Secrets Store "
+        "CSI Driver to pass it (CSIDriver tokenRequests, e.g. helm --set tokenRequests[0].audience=",
+        audience, "), or set 'audience' in the SecretProviderClass to an audience the driver requests"));
+  };
 
   MountResult result;
   const std::shared_ptr<vault::PodSession> session = tokens_->GetOrCreate(SessionKey(connection, auth_mount, p));
@@ -109,7 +114,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   {
     absl::MutexLock lock(&session->mu);
     if (session->token.empty()) {
-      VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, *jwt, deadline, *session));
+      VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, jwt_source, deadline, *session));
       fresh_login = true;
       ++result.logins;
     } else {
@@ -130,7 +135,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       if (!session->token.empty() && session->token != token) {
         renewed = session->token;
       } else {
-        renewed = LoginLocked(client, auth_mount, p, *jwt, deadline, *session);
+        renewed = LoginLocked(client, auth_mount, p, jwt_source, deadline, *session);
         if (renewed.ok()) relogins.fetch_add(1);
       }
     }
@@ -148,6 +153,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   for (const PlannedRead& read : reads) {
     result.vault_reads.push_back(absl::StrCat(read.method, " ", read.path.path));
   }
+  const VersionSigner signer(options_.version_key());
   for (size_t i = 0; i < p.objects.size(); ++i) {
     const SecretObject& object = p.objects[i];
     const PlannedRead& read = reads[read_of_object[i]];
@@ -156,7 +162,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     if (!read.result.ok()) return WithPrefix(read.result.status(), prefix);
     auto content = RenderObjectContent(object, *read.result);
     if (!content.ok()) return WithPrefix(content.status(), prefix);
-    result.versions.push_back({object.object_name, signer_->Sign(object, *content)});
+    result.versions.push_back({object.object_name, signer.Sign(object, *content)});
     result.files.push_back({object.object_name,
                             object.file_permission != 0 ? object.file_permission : p.default_mode,
                             std::move(*content)});

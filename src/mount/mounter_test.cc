@@ -16,6 +16,7 @@ class MounterTest : public ::testing::Test {
  protected:
   MounterTest() : tokens_(100), signer_(std::string(32, 'k')) {
     options_.default_connection.address = "https://vault:8200";
+    options_.version_key = [] { return std::string(32, 'k'); };
   }
 
   MountParams Params(const std::string& objects_yaml) {
@@ -29,7 +30,7 @@ class MounterTest : public ::testing::Test {
   }
 
   absl::StatusOr<MountResult> Run(const MountParams& p) {
-    Mounter mounter(transport_, tokens_, signer_, options_);
+    Mounter mounter(transport_, tokens_, options_);
     return mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::seconds(5));
   }
 
@@ -114,6 +115,23 @@ TEST_F(MounterTest, NoDriverTokenExplainsTokenRequestsAndCallsNoVault) {
   EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("tokenRequests[0].audience=custom"));
   EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(MounterTest, WithoutADriverTokenTheFallbackTokenIsUsedOnlyForLogin) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  int minted = 0;
+  options_.request_token = [&](const MountParams& p, vault::Deadline) -> absl::StatusOr<std::string> {
+    ++minted;
+    EXPECT_EQ(p.pod.name, "web-1");
+    return std::string("minted-jwt");
+  };
+  auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  p.sa_tokens.clear();
+  ASSERT_TRUE(Run(p).ok());
+  ASSERT_TRUE(Run(p).ok());
+  EXPECT_EQ(minted, 1) << "a cached Vault token needs no new JWT";
+  EXPECT_THAT(*transport_.requests().at(0).body, HasSubstr("minted-jwt"));
 }
 
 TEST_F(MounterTest, SpcConnectionLayerAndAuthMountAreUsed) {

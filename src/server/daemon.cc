@@ -14,6 +14,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "vcp/config/version.h"
+#include "vcp/kube/hmac_key_store.h"
+#include "vcp/kube/kube_client.h"
+#include "vcp/kube/token_requester.h"
 #include "vcp/mount/mounter.h"
 #include "vcp/server/health_server.h"
 #include "vcp/server/provider_service.h"
@@ -80,11 +83,32 @@ void BlockShutdownSignals() {
 absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds grace) {
   vault::CurlTransport transport;
   vault::TokenCache tokens(config.cache_size);
-  const mount::VersionSigner signer(mount::RandomKey());
+
+  // Kubernetes: the TokenRequest fallback and the HMAC key Secret. Outside a
+  // cluster both degrade (no fallback; a per-process key) with one warning.
+  std::unique_ptr<kube::KubeClient> kube_client;
+  auto kube_config = kube::LoadInClusterConfig(config::ProcessEnv, config.kubernetes_service_account_dir);
+  if (kube_config.ok()) {
+    kube_client = std::make_unique<kube::KubeClient>(transport, *kube_config);
+  } else {
+    spdlog::warn("not using the Kubernetes API ({}): pods need a token from the CSI driver's tokenRequests, "
+                 "and object versions use a per-process key (they change when the provider restarts)",
+                 std::string(kube_config.status().message()));
+  }
+  kube::HmacKeyStore version_keys(kube_client.get(), config.hmac_secret_name, mount::RandomKey(),
+                                  config.hmac_key_check_interval);
+  if (kube_client) version_keys.Key();  // warm the cache, so the first Mount does not wait for it
+
   mount::MounterOptions options;
   options.default_connection = config.vault;
   options.default_auth_mount = config.vault_mount;
-  const mount::Mounter mounter(transport, tokens, signer, options);
+  options.version_key = [&version_keys] { return version_keys.Key(); };
+  if (kube_client) {
+    options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {
+      return kube::RequestPodToken(*kube_client, params, deadline);
+    };
+  }
+  const mount::Mounter mounter(transport, tokens, options);
   ProviderService service(mounter);
 
   if (absl::Status s = CheckSocketDirectory(config.endpoint); !s.ok()) return s;

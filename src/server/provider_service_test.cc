@@ -14,15 +14,15 @@ using ::testing::HasSubstr;
 class ProviderServiceTest : public ::testing::Test {
  protected:
   ProviderServiceTest()
-      : tokens_(10), signer_(std::string(32, 'k')), mounter_(transport_, tokens_, signer_, Options()), service_(mounter_) {}
+      : tokens_(10), mounter_(transport_, tokens_, Options()), service_(mounter_) {}
   static mount::MounterOptions Options() {
     mount::MounterOptions o;
     o.default_connection.address = "https://vault:8200";
+    o.version_key = [] { return std::string(32, 'k'); };
     return o;
   }
   testing::FakeTransport transport_;
   vault::TokenCache tokens_;
-  mount::VersionSigner signer_;
   mount::Mounter mounter_;
   ProviderService service_;
 };

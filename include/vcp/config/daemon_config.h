@@ -4,6 +4,7 @@
 // name, default and meaning, plus the VAULT_* environment fallbacks.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,7 +26,14 @@ struct DaemonConfig {
   int cache_size = 1000;                     // cached Vault tokens (one per pod); <= 0 disables
   std::string vault_mount = "kubernetes";    // default auth mount for login
   vault::ConnectionConfig vault;             // environment < flags, before SecretProviderClass
+  // Beyond the incumbent's flags:
+  std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+  std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read
 };
+
+// Parses a Go duration such as "90s", "1m", "1m30s", "500ms", "2h".
+// InvalidArgument otherwise.
+absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& text);
 
 // Looks up an environment variable; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ struct MounterOptions {
   vault::ConnectionConfig default_connection;  // environment < flags
   std::string default_auth_mount = "kubernetes";
   size_t max_parallel_reads = 8;  // per Mount
+  // The HMAC key for object versions now (required).
+  std::function<std::string()> version_key;
+  // Creates a token for the pod when the driver passed none for the class's
+  // audience (the TokenRequest fallback); empty outside a cluster.
+  std::function<absl::StatusOr<std::string>(const MountParams&, vault::Deadline)> request_token;
 };
 
 struct MountedFile {
@@ -47,8 +53,7 @@ struct MountResult {
 class Mounter {
  public:
   // All references must outlive the Mounter.
-  Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, const VersionSigner& signer,
-          MounterOptions options);
+  Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options);
 
   // Performs one Mount. Thread-safe; Mounts run concurrently. Every Vault
   // call ends by `deadline`. Errors carry a code that says what went wrong
@@ -61,7 +66,6 @@ class Mounter {
  private:
   vault::HttpTransport* transport_;
   vault::TokenCache* tokens_;
-  const VersionSigner* signer_;
   MounterOptions options_;
 };
 
