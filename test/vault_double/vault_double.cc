@@ -661,6 +661,14 @@ nlohmann::json DemoSeed() {
               {"token_policies", {"app"}}}},
             {"broad", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}, {"token_policies", {"broad"}}}},
             {"no-policy", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}}}}}}},
+        {"cluster-a",
+         {{"type", "kubernetes"},
+          {"roles",
+           {{"app",
+             {{"bound_service_account_names", {"app"}},
+              {"bound_service_account_namespaces", {"default"}},
+              {"audience", "vault"},
+              {"token_policies", {"app"}}}}}}}},
         {"jwt",
          {{"type", "jwt"},
           {"roles", {{"app", {{"bound_audiences", {"https://vault.example.com"}}, {"user_claim", "sub"}, {"token_policies", {"app"}}}}}}}}}},
@@ -673,9 +681,14 @@ nlohmann::json DemoSeed() {
       {"kv",
        {{"secret/app", {{"username", "app-user"}, {"password", "s3cr3t-p@ss"}, {"port", 5432}, {"enabled", true},
                         {"config", {{"b", "<two>"}, {"a", 1}}}, {"tls.key.b64", "aGVsbG8gd29ybGQK"}, {"hex", "68656c6c6f"}}},
-        {"kv/app", {{"api-key", "kv1-api-key-value"}}}}}};
+        {"kv/app", {{"api-key", "kv1-api-key-value"}}},
+        // The paths docs/examples use.
+        {"secret/db-pass", {{"password", "db-secret-password"}}},
+        {"kv/api", {{"key", "example-api-key"}}},
+        {"kv/tls", {{"key", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCg=="}}}}}};
   nlohmann::json team = world;
-  team["kv"] = {{"secret/app", {{"username", "team-a-user"}, {"password", "team-a-pass"}}}};
+  team["kv"] = {{"secret/app", {{"username", "team-a-user"}, {"password", "team-a-pass"}}},
+                {"secret/db-pass", {{"password", "team-a-db-password"}}}};
   return {{"namespaces", {{"", world}, {"team-a", team}}}};
 }
 
