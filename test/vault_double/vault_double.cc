@@ -642,17 +642,18 @@ Reply VaultDouble::Database(const nlohmann::json& config, const std::string& mou
 }
 
 nlohmann::json DemoSeed() {
+  // Service account default/app, audience "vault", policy "app".
+  const nlohmann::json app_role = {{"bound_service_account_names", {"app"}},
+                                   {"bound_service_account_namespaces", {"default"}},
+                                   {"audience", "vault"},
+                                   {"token_policies", {"app"}},
+                                   {"token_ttl", 3600}};
   const nlohmann::json world = {
       {"auth",
        {{"kubernetes",
          {{"type", "kubernetes"},
           {"roles",
-           {{"app",
-             {{"bound_service_account_names", {"app"}},
-              {"bound_service_account_namespaces", {"default"}},
-              {"audience", "vault"},
-              {"token_policies", {"app"}},
-              {"token_ttl", 3600}}},
+           {{"app", app_role},
             {"any", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}, {"token_policies", {"app"}}}},
             {"custom-audience",
              {{"bound_service_account_names", {"app"}},
@@ -661,14 +662,7 @@ nlohmann::json DemoSeed() {
               {"token_policies", {"app"}}}},
             {"broad", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}, {"token_policies", {"broad"}}}},
             {"no-policy", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}}}}}}},
-        {"cluster-a",
-         {{"type", "kubernetes"},
-          {"roles",
-           {{"app",
-             {{"bound_service_account_names", {"app"}},
-              {"bound_service_account_namespaces", {"default"}},
-              {"audience", "vault"},
-              {"token_policies", {"app"}}}}}}}},
+        {"cluster-a", {{"type", "kubernetes"}, {"roles", {{"app", app_role}}}}},
         {"jwt",
          {{"type", "jwt"},
           {"roles", {{"app", {{"bound_audiences", {"https://vault.example.com"}}, {"user_claim", "sub"}, {"token_policies", {"app"}}}}}}}}}},
