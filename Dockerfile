@@ -6,6 +6,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends cmake ninja-build g++ pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev libcpp-httplib-dev \
+      prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -22,7 +23,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
       libcurl4 libspdlog1.10 libfmt9 libgrpc++1.51 libprotobuf32 libgrpc29 libabsl20220623 \
-      libssl3 libyaml-cpp0.7 libcpp-httplib0.11 libstdc++6 libgcc-s1 libc6 \
+      libssl3 libyaml-cpp0.7 libcpp-httplib0.11 libprometheus-cpp-core1.0 libstdc++6 libgcc-s1 libc6 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/src/vault-csi-provider /bin/vault-csi-provider
 # Root, with no capabilities (the chart drops them all): the provider must create its

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   }
 
   vcp::server::BlockShutdownSignals();
-  if (!vcp::SetupLogging(config.log_level)) {
+  if (!vcp::SetupLogging(config.log_level, config.log_format)) {
     spdlog::warn("unknown -log-level \"{}\", using info", config.log_level);
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -79,6 +79,7 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   flags.Bool("debug", &c.debug, "Sets log to debug level (deprecated: use -log-level=debug).");
   flags.String("log-level", &c.log_level,
                "Sets log level. Options are trace, debug, info, warn, error and off.");
+  flags.String("log-format", &c.log_format, "Log line format: text or json.");
   flags.Bool("version", &c.print_version, "Prints the version information and exits.");
   flags.String("output", &c.output,
                "Output format for -version: one of 'yaml', 'json', 'json-pretty'.");
@@ -140,6 +141,10 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   if (!rest->empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected arguments: ", absl::StrJoin(*rest, " ")));
+  }
+  if (c.log_format != "text" && c.log_format != "json") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid value \"", c.log_format, "\" for flag -log-format: want text or json"));
   }
   auto interval = ParseGoDuration(hmac_interval);
   if (!interval.ok()) {

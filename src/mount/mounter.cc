@@ -9,6 +9,7 @@
 #include "vcp/mount/object_content.h"
 #include "vcp/util/concurrency.h"
 #include "vcp/util/go_json.h"
+#include "vcp/util/metrics.h"
 #include "vcp/util/status_macros.h"
 #include "vcp/vault/secret_path.h"
 
@@ -52,6 +53,7 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
   VCP_ASSIGN_OR_RETURN(const std::string jwt, jwt_source());
   auto login = client.Login(auth_mount, p.role_name, jwt, deadline);
+  Metrics::Get().Login(login.ok());
   if (!login.ok()) {
     return WithPrefix(login.status(),
                       absl::StrCat("failed to login to Vault with role ", GoJsonQuote(p.role_name),
@@ -113,6 +115,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   bool fresh_login = false;
   {
     absl::MutexLock lock(&session->mu);
+    Metrics::Get().TokenCacheLookup(!session->token.empty(), tokens_->size());
     if (session->token.empty()) {
       VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, jwt_source, deadline, *session));
       fresh_login = true;

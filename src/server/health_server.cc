@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "vcp/util/metrics.h"
 
 namespace vcp::server {
 
@@ -30,6 +31,10 @@ absl::StatusOr<std::string> HealthServer::Start(const std::string& address) {
     const bool ready = ready_->load();
     res.status = ready ? 200 : 503;
     res.set_content(ready ? "ok\n" : "not serving\n", "text/plain");
+  });
+  server_->Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content(Metrics::Get().Render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   server_->Get("/health/live", [](const httplib::Request&, httplib::Response& res) {
     res.status = 200;

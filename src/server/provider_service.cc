@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_join.h"
 #include "vcp/config/version.h"
+#include "vcp/util/metrics.h"
 
 namespace vcp::server {
 namespace {
@@ -51,6 +52,7 @@ grpc::Status ProviderService::Mount(grpc::ServerContext* context,
                                     const v1alpha1::MountRequest* request,
                                     v1alpha1::MountResponse* response) {
   const auto started = std::chrono::steady_clock::now();
+  Metrics::Get().MountStarted();
   const vault::Deadline deadline = MountDeadline(*context, default_deadline_);
   auto params = mount::ParseMountRequest(request->attributes(), request->secrets(),
                                          request->target_path(), request->permission());
@@ -61,6 +63,7 @@ grpc::Status ProviderService::Mount(grpc::ServerContext* context,
                               .count();
   const std::string pod = params.ok() ? absl::StrCat(params->pod.ns, "/", params->pod.name) : "?";
   const std::string spc = params.ok() ? params->secret_provider_class : "?";
+  Metrics::Get().MountFinished(absl::StatusCodeToString(result.status().code()), elapsed_ms / 1000);
   if (!result.ok()) {
     spdlog::warn("mount failed: pod={} spc={} duration={:.1f}ms code={} error={}", pod, spc,
                  elapsed_ms, absl::StatusCodeToString(result.status().code()),

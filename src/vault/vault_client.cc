@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "vcp/util/go_json.h"
+#include "vcp/util/metrics.h"
 
 namespace vcp::vault {
 namespace {
@@ -176,7 +177,8 @@ std::string VaultClient::DisplayUrl(const std::string& path) const {
   return absl::StrCat(unix_socket_.empty() ? base_url_ : config_.address, path);
 }
 
-absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& method, const std::string& target,
+absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& operation, const std::string& method,
+                                               const std::string& target,
                                                const std::optional<std::string>& body,
                                                const std::string& token, Deadline deadline) const {
   const auto remaining =
@@ -195,7 +197,10 @@ absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& method, const 
   request.headers.emplace_back("X-Vault-Request", "true");
   if (!config_.ns.empty()) request.headers.emplace_back("X-Vault-Namespace", config_.ns);
   if (!token.empty()) request.headers.emplace_back("X-Vault-Token", token);
+  const auto started = std::chrono::steady_clock::now();
   auto response = transport_->Send(request);
+  Metrics::Get().VaultRequest(operation, response.ok() ? response->status : 0,
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!response.ok() && unix_socket_.size() > 0) {
     return absl::Status(response.status().code(),
                         absl::StrCat(response.status().message(), " [via ", config_.address, "]"));
@@ -209,7 +214,7 @@ absl::StatusOr<LoginResult> VaultClient::Login(const std::string& auth_mount,
   const std::string path = absl::StrCat("/v1/auth/", auth_mount, "/login");
   const std::string where = absl::StrCat("POST ", DisplayUrl(path));
   nlohmann::json body = {{"jwt", jwt}, {"role", role}};
-  auto response = Send("POST", EscapeUrlPath(path), GoJsonEncode(body), "", deadline);
+  auto response = Send("login", "POST", EscapeUrlPath(path), GoJsonEncode(body), "", deadline);
   if (!response.ok()) return response.status();
   if (response->status < 200 || response->status >= 300) {
     return ErrorFromResponse(where, *response);
@@ -245,7 +250,7 @@ absl::StatusOr<nlohmann::json> VaultClient::Request(const std::string& method,
   const std::string where = absl::StrCat(method, " ", DisplayUrl(path.path));
   std::optional<std::string> encoded;
   if (body.has_value()) encoded = GoJsonEncode(*body);
-  auto response = Send(method, path.RequestTarget(), encoded, token, deadline);
+  auto response = Send("read", method, path.RequestTarget(), encoded, token, deadline);
   if (!response.ok()) return response.status();
   if (response->status < 200 || response->status >= 400) return ErrorFromResponse(where, *response);
   if (response->body.empty()) {

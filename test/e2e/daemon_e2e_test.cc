@@ -133,7 +133,7 @@ TEST_F(DaemonE2eTest, EnvironmentAloneConfiguresVault) {
       "VAULT_ADDR=" + vault_->address(), "VAULT_CACERT=" + dir_ + "/ca.pem",
       "VAULT_CLIENT_CERT=" + dir_ + "/client.pem", "VAULT_CLIENT_KEY=" + dir_ + "/client-key.pem"};
   auto started = ProviderProcess::Start(VCP_PROVIDER_BINARY, dir_, {}, env);
-  ASSERT_TRUE(started.ok()) << started.status();
+  ASSERT_TRUE(started.ok()) << started.status();  // ASSERT returns before the dereference
   provider_ = std::move(*started);
   auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
   EXPECT_TRUE(out.status.ok()) << out.status.error_message();

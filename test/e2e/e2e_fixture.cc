@@ -85,7 +85,11 @@ ProviderProcess& E2eTest::StartProvider(std::vector<std::string> extra, const st
   std::vector<std::string> args = VaultFlags();
   args.insert(args.end(), extra.begin(), extra.end());
   auto started = ProviderProcess::Start(VCP_PROVIDER_BINARY, dir_, args, env);
-  EXPECT_TRUE(started.ok()) << started.status();
+  if (!started.ok()) {
+    // Nothing sensible can follow without a provider: say why and stop this test binary.
+    std::fprintf(stderr, "FATAL: the provider did not start: %s\n", std::string(started.status().message()).c_str());
+    std::abort();
+  }
   provider_ = std::move(*started);
   return *provider_;
 }

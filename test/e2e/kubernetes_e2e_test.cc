@@ -54,7 +54,10 @@ class KubernetesE2eTest : public E2eTest {
     const std::string other = dir_ + "/" + name;
     mkdir(other.c_str(), 0700);
     auto started = ProviderProcess::Start(VCP_PROVIDER_BINARY, other, InClusterArgs(), InClusterEnv());
-    EXPECT_TRUE(started.ok()) << started.status();
+    if (!started.ok()) {
+      std::fprintf(stderr, "FATAL: the provider did not start: %s\n", std::string(started.status().message()).c_str());
+      std::abort();
+    }
     return std::move(*started);
   }
   static MountOutcome MountVia(ProviderProcess& provider, const DriverMount& mount) {

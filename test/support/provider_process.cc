@@ -55,7 +55,8 @@ absl::StatusOr<std::unique_ptr<ProviderProcess>> ProviderProcess::Start(
   }
   p->pid_ = pid;
   const std::regex serving(R"(health checks on http://([0-9.]+:[0-9]+))");
-  for (int i = 0; i < 500; ++i) {
+  // Generous: sanitizer builds on a loaded 2-core machine start slowly.
+  for (int i = 0; i < 3000; ++i) {
     std::smatch m;
     const std::string log = p->Log();
     if (std::regex_search(log, m, serving)) {

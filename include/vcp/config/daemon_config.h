@@ -18,6 +18,7 @@ namespace vcp::config {
 struct DaemonConfig {
   std::string endpoint = "/tmp/vault.sock";  // Unix socket the gRPC server listens on
   std::string log_level = "info";            // trace|debug|info|warn|error|off
+  std::string log_format = "text";           // text|json
   bool debug = false;                        // deprecated: debug logging unless -log-level is given
   bool print_version = false;                // -version: print version information and exit
   std::string output = "json";               // -output: json|yaml|json-pretty for -version

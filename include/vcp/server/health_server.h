@@ -2,7 +2,8 @@
 //
 // HTTP probes for kubelet on -health-addr: /health/ready answers 200 only
 // while the gRPC server is serving (503 otherwise); /health/live answers 200
-// while the process responds. Everything else is 404.
+// while the process responds; /metrics serves Prometheus metrics. Everything
+// else is 404.
 #pragma once
 
 #include <atomic>

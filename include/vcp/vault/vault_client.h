@@ -62,7 +62,9 @@ class VaultClient {
   VaultClient(HttpTransport& transport, ConnectionConfig config, std::string base_url,
               std::string unix_socket);
 
-  absl::StatusOr<HttpResponse> Send(const std::string& method, const std::string& target,
+  // `operation` labels the request in metrics: login, read, renew, revoke.
+  absl::StatusOr<HttpResponse> Send(const std::string& operation, const std::string& method,
+                                    const std::string& target,
                                     const std::optional<std::string>& body,
                                     const std::string& token, Deadline deadline) const;
 

@@ -1,0 +1,53 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// The provider's Prometheus metrics, all named vault_csi_provider_*. Labels
+// only ever carry bounded values (gRPC code names, HTTP status codes, fixed
+// operation names): never Vault paths, pod names, tokens or secret values.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace vcp {
+
+class Metrics {
+ public:
+  // The process-wide instance.
+  static Metrics& Get();
+
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // A Mount began / ended with gRPC code `code` ("OK", "PERMISSION_DENIED", ...).
+  void MountStarted();
+  void MountFinished(const std::string& code, double seconds);
+
+  // One HTTP request to Vault: `operation` is login, read, renew or revoke;
+  // `status` the HTTP status, or 0 when no response came back.
+  void VaultRequest(const std::string& operation, int status, double seconds);
+
+  // A Vault login finished.
+  void Login(bool ok);
+
+  // A Mount found (hit) or did not find (miss) a cached token for its pod.
+  void TokenCacheLookup(bool hit, size_t cache_size);
+
+  // A leased response was reused instead of read again.
+  void LeaseReuse();
+
+  // Prometheus text exposition format (version 0.0.4).
+  std::string Render() const;
+
+ private:
+  Metrics();
+  struct Families;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<Families> families_;
+};
+
+}  // namespace vcp
