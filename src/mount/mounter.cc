@@ -46,10 +46,26 @@ std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth
 
 using JwtSource = std::function<absl::StatusOr<std::string>()>;
 
+// How long after a denial-triggered re-login another one may happen for the
+// same pod: a policy that denies a path denies it for a fresh token too.
+constexpr std::chrono::minutes kDenialReloginInterval(5);
+
+// Stores a login or renewal in `session`: the token is refreshed once two
+// thirds of its TTL have passed. REQUIRES: session.mu held.
+void StoreTokenLocked(vault::PodSession& session, const vault::LoginResult& login, vault::PodSession::TimePoint now)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+  session.token = login.client_token;
+  session.renewable = login.renewable;
+  session.refresh_at = login.lease_duration_seconds > 0
+                           ? now + std::chrono::seconds(login.lease_duration_seconds * 2 / 3)
+                           : vault::PodSession::TimePoint::max();
+}
+
 // Logs in and stores the token in `session`. REQUIRES: session->mu held.
 absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::string& auth_mount,
                                         const MountParams& p, const JwtSource& jwt_source,
-                                        vault::Deadline deadline, vault::PodSession& session)
+                                        vault::Deadline deadline, vault::PodSession& session,
+                                        vault::PodSession::TimePoint now)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
   VCP_ASSIGN_OR_RETURN(const std::string jwt, jwt_source());
   auto login = client.Login(auth_mount, p.role_name, jwt, deadline);
@@ -60,8 +76,29 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
                                    " at auth mount ", GoJsonQuote(auth_mount), " for service account ",
                                    p.pod.ns, "/", p.pod.service_account, ": "));
   }
-  session.token = login->client_token;
+  StoreTokenLocked(session, *login, now);
+  session.login_ttl_seconds = login->lease_duration_seconds;
   return session.token;
+}
+
+// Renews the session's token when it is renewable and renewal still buys a
+// useful TTL (not capped near its max TTL); otherwise logs in again.
+// REQUIRES: session.mu held, session.token set.
+absl::StatusOr<std::string> RefreshLocked(const VaultClient& client, const std::string& auth_mount,
+                                          const MountParams& p, const JwtSource& jwt_source,
+                                          vault::Deadline deadline, vault::PodSession& session,
+                                          vault::PodSession::TimePoint now, int* logins)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+  if (session.renewable) {
+    auto renewed = client.RenewSelf(session.token, deadline);
+    if (renewed.ok() && renewed->lease_duration_seconds * 3 >= session.login_ttl_seconds) {
+      renewed->client_token = session.token;
+      StoreTokenLocked(session, *renewed, now);
+      return session.token;
+    }
+  }
+  ++*logins;
+  return LoginLocked(client, auth_mount, p, jwt_source, deadline, session, now);
 }
 
 }  // namespace
@@ -110,6 +147,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   };
 
   MountResult result;
+  const auto now = options_.now ? options_.now() : std::chrono::steady_clock::now();
   const std::shared_ptr<vault::PodSession> session = tokens_->GetOrCreate(SessionKey(connection, auth_mount, p));
   std::string token;
   bool fresh_login = false;
@@ -117,9 +155,14 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     absl::MutexLock lock(&session->mu);
     Metrics::Get().TokenCacheLookup(!session->token.empty(), tokens_->size());
     if (session->token.empty()) {
-      VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, jwt_source, deadline, *session));
+      VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, jwt_source, deadline, *session, now));
       fresh_login = true;
       ++result.logins;
+    } else if (now >= session->refresh_at) {
+      const int before = result.logins;
+      VCP_ASSIGN_OR_RETURN(token, RefreshLocked(client, auth_mount, p, jwt_source, deadline, *session, now,
+                                                &result.logins));
+      fresh_login = result.logins > before;
     } else {
       token = session->token;
     }
@@ -130,16 +173,29 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     PlannedRead& read = reads[i];
     read.result = client.Request(read.method, read.path, read.body, token, deadline);
     if (read.result.ok() || !absl::IsPermissionDenied(read.result.status()) || fresh_login) return;
-    // The cached token may have expired or been revoked: log in again (once
-    // for all reads of this pod) and retry this read once.
+    // The cached token may have been revoked or expired early: log in again
+    // (once for all reads of this pod) and retry this read once. A policy
+    // denial survives a fresh token, so a pod re-logs in for a denial at most
+    // once per interval: no login storm when a role lacks a policy.
     absl::StatusOr<std::string> renewed;
+    bool relogged = false;
     {
       absl::MutexLock lock(&session->mu);
       if (!session->token.empty() && session->token != token) {
         renewed = session->token;
+      } else if (session->denial_relogin_at.has_value() && now - *session->denial_relogin_at < kDenialReloginInterval) {
+        // Denied again soon after a fresh token was denied too: a policy denial.
+        read.result = absl::Status(read.result.status().code(),
+                                   absl::StrCat(read.result.status().message(),
+                                                " (a fresh token was denied too: check the role's policies)"));
+        return;
       } else {
-        renewed = LoginLocked(client, auth_mount, p, jwt_source, deadline, *session);
-        if (renewed.ok()) relogins.fetch_add(1);
+        renewed = LoginLocked(client, auth_mount, p, jwt_source, deadline, *session, now);
+        if (renewed.ok()) {
+          relogins.fetch_add(1);
+          session->denial_relogin_at = now;
+          relogged = true;
+        }
       }
     }
     if (!renewed.ok()) {
@@ -150,6 +206,10 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       return;
     }
     read.result = client.Request(read.method, read.path, read.body, *renewed, deadline);
+    if (relogged && read.result.ok()) {
+      absl::MutexLock lock(&session->mu);
+      session->denial_relogin_at.reset();  // the old token was the problem, not a policy
+    }
   });
   result.logins += relogins.load();
 

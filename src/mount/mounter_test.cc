@@ -134,6 +134,90 @@ TEST_F(MounterTest, WithoutADriverTokenTheFallbackTokenIsUsedOnlyForLogin) {
   EXPECT_THAT(*transport_.requests().at(0).body, HasSubstr("minted-jwt"));
 }
 
+// A login that grants `ttl` seconds.
+std::string LoginWithTtl(const std::string& token, int ttl, bool renewable) {
+  return absl::StrCat(R"({"auth":{"client_token":")", token, R"(","lease_duration":)", ttl,
+                      R"(,"renewable":)", renewable ? "true" : "false", "}}");
+}
+
+class MounterClockTest : public MounterTest {
+ protected:
+  MounterClockTest() {
+    options_.now = [this] { return now_; };
+    transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  }
+  MountParams P() { return Params("- {objectName: a, secretPath: kv/a, secretKey: k}"); }
+  std::chrono::steady_clock::time_point now_{std::chrono::hours(1)};
+};
+
+TEST_F(MounterClockTest, RenewableTokenIsRenewedAtTwoThirdsOfItsTtl) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
+  transport_.Script("POST", "/v1/auth/token/renew-self", 200, LoginWithTtl("tok", 3600, true));
+  ASSERT_TRUE(Run(P()).ok());
+  now_ += std::chrono::seconds(2399);
+  ASSERT_TRUE(Run(P()).ok());
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 0);
+  now_ += std::chrono::seconds(2);
+  ASSERT_TRUE(Run(P()).ok());
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 1);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 1);
+  now_ += std::chrono::seconds(2401);  // the renewal granted another full TTL
+  ASSERT_TRUE(Run(P()).ok());
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 2);
+}
+
+TEST_F(MounterClockTest, NonRenewableOrCappedTokensAreReplacedByALogin) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("batch", 600, false));
+  ASSERT_TRUE(Run(P()).ok());
+  now_ += std::chrono::seconds(401);
+  auto second = Run(P());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->logins, 1);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 0);
+  // A renewable token whose renewal is capped near its max TTL is replaced too.
+  transport_.Reset("POST", "/v1/auth/kubernetes/login");
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3000, true));
+  transport_.Script("POST", "/v1/auth/token/renew-self", 200, LoginWithTtl("tok", 60, true));
+  now_ += std::chrono::seconds(401);
+  ASSERT_TRUE(Run(P()).ok());  // login (the batch token expired), TTL 3000
+  now_ += std::chrono::seconds(2001);
+  auto capped = Run(P());
+  ASSERT_TRUE(capped.ok());
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 1);
+  EXPECT_EQ(capped->logins, 1);
+}
+
+TEST_F(MounterClockTest, PolicyDenialCausesNoLoginStorm) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
+  transport_.Script("GET", "/v1/kv/denied", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
+  const auto p = Params("- {objectName: a, secretPath: kv/denied, secretKey: k}");
+  for (int i = 0; i < 100; ++i) {
+    now_ += std::chrono::seconds(1);
+    auto result = Run(p);
+    ASSERT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
+    if (i > 1) {
+      EXPECT_THAT(std::string(result.status().message()), HasSubstr("check the role's policies"));
+    }
+  }
+  EXPECT_LE(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
+  now_ += std::chrono::minutes(6);  // a role fixed meanwhile gets one more chance
+  (void)Run(p);
+  EXPECT_LE(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
+}
+
+TEST_F(MounterClockTest, RevokedTokenRecoversAndLaterRevocationsRecoverToo) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
+  ASSERT_TRUE(Run(P()).ok());
+  for (int round = 0; round < 2; ++round) {  // revoked twice within the denial interval
+    transport_.Reset("GET", "/v1/kv/a");
+    transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied","invalid token"]})");
+    transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+    now_ += std::chrono::seconds(10);
+    EXPECT_TRUE(Run(P()).ok()) << "round " << round;
+  }
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
+}
+
 TEST_F(MounterTest, SpcConnectionLayerAndAuthMountAreUsed) {
   transport_.Script("POST", "/v1/auth/cluster-b/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");

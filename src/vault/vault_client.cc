@@ -216,13 +216,22 @@ absl::StatusOr<LoginResult> VaultClient::Login(const std::string& auth_mount,
   nlohmann::json body = {{"jwt", jwt}, {"role", role}};
   auto response = Send("login", "POST", EscapeUrlPath(path), GoJsonEncode(body), "", deadline);
   if (!response.ok()) return response.status();
-  if (response->status < 200 || response->status >= 300) {
-    return ErrorFromResponse(where, *response);
-  }
-  nlohmann::json envelope = nlohmann::json::parse(response->body, nullptr, false);
+  return ParseAuth(where, *response);
+}
+
+absl::StatusOr<LoginResult> VaultClient::RenewSelf(const std::string& token, Deadline deadline) const {
+  const std::string path = "/v1/auth/token/renew-self";
+  auto response = Send("renew", "POST", path, std::string("{}"), token, deadline);
+  if (!response.ok()) return response.status();
+  return ParseAuth(absl::StrCat("POST ", DisplayUrl(path)), *response);
+}
+
+absl::StatusOr<LoginResult> VaultClient::ParseAuth(const std::string& where, const HttpResponse& response) const {
+  if (response.status < 200 || response.status >= 300) return ErrorFromResponse(where, response);
+  nlohmann::json envelope = nlohmann::json::parse(response.body, nullptr, false);
   if (envelope.is_discarded() || !envelope.is_object()) {
-    return absl::InternalError(absl::StrCat(where, ": login response is not JSON (HTTP ",
-                                            response->status, ", ", DescribeBody(*response), ")"));
+    return absl::InternalError(absl::StrCat(where, ": login response is not JSON (HTTP ", response.status, ", ",
+                                            DescribeBody(response), ")"));
   }
   const nlohmann::json& auth = envelope.contains("auth") ? envelope["auth"] : nlohmann::json();
   if (!auth.is_object() || !auth.contains("client_token") || !auth["client_token"].is_string() ||

@@ -660,6 +660,8 @@ nlohmann::json DemoSeed() {
               {"bound_service_account_namespaces", {"default"}},
               {"audience", "https://vault.example.com/custom"},
               {"token_policies", {"app"}}}},
+            {"short-ttl", {{"bound_service_account_names", {"app"}}, {"bound_service_account_namespaces", {"default"}},
+                           {"token_policies", {"app"}}, {"token_ttl", 3}}},
             {"broad", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}, {"token_policies", {"broad"}}}},
             {"no-policy", {{"bound_service_account_names", {"*"}}, {"bound_service_account_namespaces", {"*"}}}}}}}},
         {"cluster-a", {{"type", "kubernetes"}, {"roles", {{"app", app_role}}}}},

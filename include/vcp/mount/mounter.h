@@ -1,7 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // The Mount use-case: from validated parameters to files and versions.
-// Logs in (once per pod, token cached), reads every distinct Vault request
+// Logs in (once per pod, token cached, renewed or replaced at two thirds of
+// its TTL), reads every distinct Vault request
 // once and concurrently, renders each object, signs versions. All or
 // nothing: any failing object fails the Mount and no file is returned.
 #pragma once
@@ -30,6 +31,8 @@ struct MounterOptions {
   // Creates a token for the pod when the driver passed none for the class's
   // audience (the TokenRequest fallback); empty outside a cluster.
   std::function<absl::StatusOr<std::string>(const MountParams&, vault::Deadline)> request_token;
+  // The clock for token lifetimes; empty means std::chrono::steady_clock (tests inject one).
+  std::function<std::chrono::steady_clock::time_point()> now;
 };
 
 struct MountedFile {

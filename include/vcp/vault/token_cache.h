@@ -5,8 +5,10 @@
 // (the driver hands out a fresh one on every Mount).
 #pragma once
 
+#include <chrono>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -18,8 +20,15 @@ namespace vcp::vault {
 // The Vault token of one pod and auth configuration. Its mutex serialises
 // logins, so concurrent Mounts of one pod log in once.
 struct PodSession {
+  using TimePoint = std::chrono::steady_clock::time_point;
+
   absl::Mutex mu;
   std::string token ABSL_GUARDED_BY(mu);  // empty until the first login
+  bool renewable ABSL_GUARDED_BY(mu) = false;
+  int64_t login_ttl_seconds ABSL_GUARDED_BY(mu) = 0;      // TTL the login granted
+  TimePoint refresh_at ABSL_GUARDED_BY(mu) = TimePoint::max();  // renew or log in again from here on
+  // When a 403 on a cached token last caused a re-login (limits re-logins on policy denials).
+  std::optional<TimePoint> denial_relogin_at ABSL_GUARDED_BY(mu);
 };
 
 class TokenCache {

@@ -42,6 +42,10 @@ class VaultClient {
   absl::StatusOr<LoginResult> Login(const std::string& auth_mount, const std::string& role,
                                     const std::string& jwt, Deadline deadline) const;
 
+  // POST /v1/auth/token/renew-self with `token`; the result carries the new
+  // TTL (the token itself is unchanged). Errors as for Login.
+  absl::StatusOr<LoginResult> RenewSelf(const std::string& token, Deadline deadline) const;
+
   // Sends `method` to `path` with `token` and an optional JSON body and
   // returns the response envelope (a JSON object with at least "data").
   // Errors: 403 PermissionDenied, 404 NotFound (with Vault's warnings), 400
@@ -67,6 +71,9 @@ class VaultClient {
                                     const std::string& target,
                                     const std::optional<std::string>& body,
                                     const std::string& token, Deadline deadline) const;
+
+  // Parses a login or renew response's auth block.
+  absl::StatusOr<LoginResult> ParseAuth(const std::string& where, const HttpResponse& response) const;
 
   HttpTransport* transport_;
   ConnectionConfig config_;
