@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "vcp/config/flag_set.h"
@@ -155,6 +156,12 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   // -debug only applies when -log-level was not given explicitly.
   if (c.debug && !flags.WasSet("log-level")) c.log_level = "debug";
 
+  if (auto retries = env("VAULT_MAX_RETRIES"); retries.has_value() && !retries->empty()) {
+    if (!absl::SimpleAtoi(*retries, &c.vault_max_retries) || c.vault_max_retries < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("could not parse VAULT_MAX_RETRIES \"", *retries, "\": want a number >= 0"));
+    }
+  }
   auto env_layer = EnvironmentLayer(env);
   if (!env_layer.ok()) return env_layer.status();
   c.vault = vault::ApplyOverrides(c.vault, *env_layer);

@@ -79,6 +79,12 @@ TEST(DaemonConfigTest, EveryIncumbentFlagIsAccepted) {
   EXPECT_EQ(parsed->config.output, "yaml");
 }
 
+TEST(DaemonConfigTest, VaultMaxRetriesFromTheEnvironment) {
+  EXPECT_EQ(ParseCommandLine({}, Env({}))->config.vault_max_retries, 2);
+  EXPECT_EQ(ParseCommandLine({}, Env({{"VAULT_MAX_RETRIES", "0"}}))->config.vault_max_retries, 0);
+  EXPECT_FALSE(ParseCommandLine({}, Env({{"VAULT_MAX_RETRIES", "-1"}})).ok());
+}
+
 TEST(DaemonConfigTest, DebugAppliesOnlyWithoutExplicitLogLevel) {
   EXPECT_EQ(ParseCommandLine({"-debug"}, Env({}))->config.log_level, "debug");
   EXPECT_EQ(ParseCommandLine({"-debug", "-log-level=warn"}, Env({}))->config.log_level, "warn");

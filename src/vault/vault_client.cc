@@ -4,8 +4,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <random>
+#include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -105,6 +108,28 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
   return absl::Status(CodeForHttpStatus(response.status), message);
 }
 
+// Connection failures and the statuses the Go client retries: 412, 429, 5xx but 501.
+bool ShouldRetry(const absl::StatusOr<HttpResponse>& response) {
+  if (!response.ok()) return absl::IsUnavailable(response.status());
+  const int s = response->status;
+  return s == 412 || s == 429 || (s >= 500 && s != 501);
+}
+
+// Retry-After in seconds, or exponential backoff with +-25% jitter.
+milliseconds Backoff(const absl::StatusOr<HttpResponse>& response, int attempt, const RetryPolicy& policy) {
+  if (response.ok()) {
+    auto it = response->headers.find("retry-after");
+    int seconds = 0;
+    if (it != response->headers.end() && absl::SimpleAtoi(it->second, &seconds) && seconds >= 0) {
+      return milliseconds(static_cast<int64_t>(seconds) * 1000);
+    }
+  }
+  thread_local std::mt19937 random(std::random_device{}());
+  const double jitter = std::uniform_real_distribution<double>(0.75, 1.25)(random);
+  const double base = static_cast<double>(policy.initial_backoff.count()) * static_cast<double>(1 << std::min(attempt, 16));
+  return milliseconds(static_cast<int64_t>(std::min(base, static_cast<double>(policy.max_backoff.count())) * jitter));
+}
+
 bool LooksLikeEnvelope(const nlohmann::json& body) {
   for (const char* key : {"request_id", "lease_id", "data", "auth", "warnings", "wrap_info"}) {
     if (body.contains(key)) return true;
@@ -132,14 +157,16 @@ std::string FlattenVaultErrors(const nlohmann::json& errors) {
   return absl::StrJoin(out, "; ");
 }
 
-VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, std::string base_url,
-                         std::string unix_socket)
+VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
+                         std::string base_url, std::string unix_socket)
     : transport_(&transport),
       config_(std::move(config)),
+      retry_(std::move(retry)),
       base_url_(std::move(base_url)),
       unix_socket_(std::move(unix_socket)) {}
 
-absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, ConnectionConfig config) {
+absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, ConnectionConfig config,
+                                                RetryPolicy retry) {
   std::string address(absl::StripTrailingAsciiWhitespace(config.address));
   std::string base_url;
   std::string unix_socket;
@@ -170,7 +197,7 @@ absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, Connec
   }
   if (absl::Status s = CheckFile(tls.client_cert, "Vault client certificate", false); !s.ok()) return s;
   if (absl::Status s = CheckFile(tls.client_key, "Vault client key", false); !s.ok()) return s;
-  return VaultClient(transport, std::move(config), std::move(base_url), std::move(unix_socket));
+  return VaultClient(transport, std::move(config), std::move(retry), std::move(base_url), std::move(unix_socket));
 }
 
 std::string VaultClient::DisplayUrl(const std::string& path) const {
@@ -193,15 +220,33 @@ absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& operation, con
   request.unix_socket = unix_socket_;
   request.tls = config_.tls;
   request.body = body;
-  request.timeout = std::min(remaining, milliseconds(60000));
   request.headers.emplace_back("X-Vault-Request", "true");
   if (!config_.ns.empty()) request.headers.emplace_back("X-Vault-Namespace", config_.ns);
   if (!token.empty()) request.headers.emplace_back("X-Vault-Token", token);
+  for (int attempt = 0;; ++attempt) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
+    request.timeout = std::min(std::max(left, milliseconds(1)), milliseconds(60000));
+    auto response = SendOnce(operation, request);
+    std::optional<milliseconds> wait;
+    if (attempt < retry_.max_retries && ShouldRetry(response)) wait = Backoff(response, attempt, retry_);
+    if (!wait.has_value() || std::chrono::steady_clock::now() + *wait + milliseconds(50) >= deadline) {
+      return response;
+    }
+    if (retry_.sleep) {
+      retry_.sleep(*wait);
+    } else {
+      std::this_thread::sleep_for(*wait);
+    }
+  }
+}
+
+absl::StatusOr<HttpResponse> VaultClient::SendOnce(const std::string& operation, const HttpRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   auto response = transport_->Send(request);
   Metrics::Get().VaultRequest(operation, response.ok() ? response->status : 0,
                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (!response.ok() && unix_socket_.size() > 0) {
+  if (!response.ok() && !unix_socket_.empty()) {
     return absl::Status(response.status().code(),
                         absl::StrCat(response.status().message(), " [via ", config_.address, "]"));
   }

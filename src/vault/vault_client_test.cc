@@ -125,6 +125,68 @@ TEST(VaultClientTest, UnixAddressesUseTheSocket) {
   EXPECT_EQ(t.requests().at(0).url, "http://localhost/v1/x");
 }
 
+class VaultClientRetryTest : public ::testing::Test {
+ protected:
+  VaultClient Retrying(FakeTransport& t) {
+    RetryPolicy policy;
+    policy.sleep = [this](std::chrono::milliseconds wait) { waits_.push_back(wait); };
+    ConnectionConfig c;
+    c.address = "https://vault:8200";
+    return VaultClient::Create(t, c, policy).value();
+  }
+  absl::StatusOr<nlohmann::json> Read(VaultClient client, Deadline deadline = Soon()) {
+    return client.Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", deadline);
+  }
+  std::vector<std::chrono::milliseconds> waits_;
+};
+
+TEST_F(VaultClientRetryTest, TransientFailuresAreRetriedWithGrowingJitteredBackoff) {
+  FakeTransport t;
+  t.Script("GET", "/v1/x", 503, R"({"errors":["Vault is sealed"]})");
+  t.Script("GET", "/v1/x", 502, "{}");
+  t.Script("GET", "/v1/x", 200, R"({"data":{"a":"b"}})");
+  ASSERT_TRUE(Read(Retrying(t)).ok());
+  ASSERT_EQ(waits_.size(), 2u);
+  EXPECT_GE(waits_[0].count(), 150);
+  EXPECT_LE(waits_[0].count(), 250);
+  EXPECT_GE(waits_[1].count(), 300);
+  EXPECT_LE(waits_[1].count(), 500);
+}
+
+TEST_F(VaultClientRetryTest, RetryAfterIsHonoured) {
+  FakeTransport t;
+  t.ScriptWithHeaders("GET", "/v1/x", 429, R"({"errors":["rate limit quota exceeded"]})", {{"retry-after", "2"}});
+  t.Script("GET", "/v1/x", 200, R"({"data":{"a":"b"}})");
+  ASSERT_TRUE(Read(Retrying(t)).ok());
+  EXPECT_EQ(waits_, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(2000)});
+}
+
+TEST_F(VaultClientRetryTest, DenialsAndClientErrorsAreNeverRetried) {
+  for (int status : {400, 403, 404, 405, 501}) {
+    FakeTransport t;
+    t.Script("GET", "/v1/x", status, R"({"errors":["no"]})");
+    EXPECT_FALSE(Read(Retrying(t)).ok());
+    EXPECT_EQ(t.requests().size(), 1u) << status;
+  }
+  EXPECT_TRUE(waits_.empty());
+}
+
+TEST_F(VaultClientRetryTest, ConnectionFailuresAreRetriedUpToTheLimit) {
+  FakeTransport t;
+  t.Fail("GET", "/v1/x", absl::UnavailableError("connection refused"));
+  EXPECT_TRUE(absl::IsUnavailable(Read(Retrying(t)).status()));
+  EXPECT_EQ(t.requests().size(), 3u);  // 1 + VAULT_MAX_RETRIES (2)
+}
+
+TEST_F(VaultClientRetryTest, NoRetryThatWouldOutliveTheDeadline) {
+  FakeTransport t;
+  t.ScriptWithHeaders("GET", "/v1/x", 429, "{}", {{"retry-after", "30"}});
+  auto result = Read(Retrying(t), std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("Retry-After: 30s"));
+  EXPECT_EQ(t.requests().size(), 1u);
+}
+
 TEST(VaultClientTest, CreateRejectsBadConfiguration) {
   FakeTransport t;
   ConnectionConfig c;

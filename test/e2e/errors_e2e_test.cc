@@ -121,7 +121,7 @@ TEST_F(ErrorsE2eTest, VaultDownIsUnavailableAndNamesTheAddress) {
 }
 
 TEST_F(ErrorsE2eTest, SealedVaultIsUnavailableWithVaultsText) {
-  StartProvider();
+  StartProvider({}, {"VAULT_MAX_RETRIES=0"});
   vault_->SetSealed(true);
   auto out = Send(Mount(kOneObject));
   EXPECT_EQ(out.status.error_code(), grpc::StatusCode::UNAVAILABLE);
@@ -171,12 +171,30 @@ TEST_F(ErrorsE2eTest, SlowVaultNeverHoldsTheCallerPastItsDeadline) {
   EXPECT_LT(elapsed, std::chrono::milliseconds(1600));
 }
 
-TEST_F(ErrorsE2eTest, RateLimitedVaultSaysSoWithRetryAfter) {
-  StartProvider();
-  vault_->AddFault({"", "/v1/", 429, R"({"errors":["request path \"secret/data/app\": rate limit quota exceeded"]})", "3", {}, -1});
+TEST_F(ErrorsE2eTest, PersistentRateLimitSaysSoWithRetryAfter) {
+  StartProvider({}, {"VAULT_MAX_RETRIES=1"});
+  vault_->AddFault({"", "/v1/", 429, R"({"errors":["request path \"secret/data/app\": rate limit quota exceeded"]})", "1", {}, -1});
   auto out = Send(Mount(kOneObject));
   EXPECT_EQ(out.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_THAT(out.status.error_message(), AllOf(HasSubstr("rate limit quota exceeded"), HasSubstr("Retry-After: 3")));
+  EXPECT_THAT(out.status.error_message(), AllOf(HasSubstr("rate limit quota exceeded"), HasSubstr("Retry-After: 1")));
+  EXPECT_EQ(vault_->Count("total"), 2) << "one try and VAULT_MAX_RETRIES=1 retry";
+}
+
+TEST_F(ErrorsE2eTest, RateLimitWithRetryAfterRecovers) {
+  StartProvider();
+  vault_->AddFault({"GET", "/v1/secret/", 429, R"({"errors":["rate limit quota exceeded"]})", "1", {}, 1});
+  const auto started = std::chrono::steady_clock::now();
+  auto out = Send(Mount(kOneObject));
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(950)) << "Retry-After honoured";
+}
+
+TEST_F(ErrorsE2eTest, BrieflySealedOrOverloadedVaultRecovers) {
+  StartProvider();
+  vault_->AddFault({"", "/v1/", 503, R"({"errors":["Vault is sealed"]})", {}, {}, 2});
+  auto out = Send(Mount(kOneObject));
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_EQ(vault_->Count("POST /v1/auth/kubernetes/login"), 3);
 }
 
 }  // namespace

@@ -22,6 +22,12 @@ class FakeTransport final : public vault::HttpTransport {
     std::lock_guard<std::mutex> lock(mu_);
     script_[absl::StrCat(method, " ", path)].push_back(vault::HttpResponse{status, std::move(body), {}});
   }
+  // Queues a response with headers (names lower-case).
+  void ScriptWithHeaders(const std::string& method, const std::string& path, int status, std::string body,
+                         std::map<std::string, std::string> headers) {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_[absl::StrCat(method, " ", path)].push_back(vault::HttpResponse{status, std::move(body), std::move(headers)});
+  }
   // Forgets what was queued for "METHOD /path".
   void Reset(const std::string& method, const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -27,6 +27,7 @@ struct DaemonConfig {
   int cache_size = 1000;                     // cached Vault tokens (one per pod); <= 0 disables
   std::string vault_mount = "kubernetes";    // default auth mount for login
   vault::ConnectionConfig vault;             // environment < flags, before SecretProviderClass
+  int vault_max_retries = 2;                 // VAULT_MAX_RETRIES
   // Beyond the incumbent's flags:
   std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read

@@ -26,6 +26,7 @@ struct MounterOptions {
   vault::ConnectionConfig default_connection;  // environment < flags
   std::string default_auth_mount = "kubernetes";
   size_t max_parallel_reads = 8;  // per Mount
+  vault::RetryPolicy retry;       // for every Vault request
   // The HMAC key for object versions now (required).
   std::function<std::string()> version_key;
   // Creates a token for the pod when the driver passed none for the class's

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,16 @@ namespace vcp::vault {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+// When and how failed requests are tried again: connection failures, 412,
+// 429 and 5xx except 501, with jittered exponential backoff that honours
+// Retry-After, never past the deadline. A 4xx denial is never retried.
+struct RetryPolicy {
+  int max_retries = 2;                                    // VAULT_MAX_RETRIES; 0 disables
+  std::chrono::milliseconds initial_backoff{200};         // doubled per retry, +-25% jitter
+  std::chrono::milliseconds max_backoff{5000};
+  std::function<void(std::chrono::milliseconds)> sleep;   // empty: std::this_thread::sleep_for
+};
+
 // A successful login.
 struct LoginResult {
   std::string client_token;
@@ -34,7 +45,8 @@ class VaultClient {
   // Checks `config` (address scheme, client certificate and key given
   // together, TLS files present) and returns a client. InvalidArgument with
   // the offending setting named otherwise. `transport` must outlive the client.
-  static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config);
+  static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config,
+                                            RetryPolicy retry = RetryPolicy());
 
   // POST /v1/auth/<auth_mount>/login {"jwt","role"}. Errors: Vault's status
   // mapped to a code (403 PermissionDenied, 400 InvalidArgument, ...) with
@@ -63,8 +75,8 @@ class VaultClient {
   const ConnectionConfig& config() const { return config_; }
 
  private:
-  VaultClient(HttpTransport& transport, ConnectionConfig config, std::string base_url,
-              std::string unix_socket);
+  VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
+              std::string base_url, std::string unix_socket);
 
   // `operation` labels the request in metrics: login, read, renew, revoke.
   absl::StatusOr<HttpResponse> Send(const std::string& operation, const std::string& method,
@@ -75,8 +87,12 @@ class VaultClient {
   // Parses a login or renew response's auth block.
   absl::StatusOr<LoginResult> ParseAuth(const std::string& where, const HttpResponse& response) const;
 
+  // One attempt, without retries.
+  absl::StatusOr<HttpResponse> SendOnce(const std::string& operation, const HttpRequest& request) const;
+
   HttpTransport* transport_;
   ConnectionConfig config_;
+  RetryPolicy retry_;
   std::string base_url_;     // scheme://host[:port] without trailing slash
   std::string unix_socket_;  // for unix:// addresses
 };
