@@ -123,6 +123,10 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   flags.Bool("vault-tls-skip-verify", &skip_verify,
              "Disable verification of TLS certificates. Can also be specified via the "
              "VAULT_SKIP_VERIFY environment variable.");
+  flags.Bool("lease-reuse", &c.lease_reuse,
+             "Reuse a leased Vault response (database credentials, certificates, ...) for a pod's "
+             "later Mounts until two thirds of its lease has passed, instead of minting a new one "
+             "on every rotation poll.");
   flags.String("kubernetes-service-account-dir", &c.kubernetes_service_account_dir,
                "Directory with the provider's own service account token, ca.crt and namespace, for "
                "Kubernetes API calls (TokenRequest fallback, HMAC key Secret).");

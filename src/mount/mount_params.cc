@@ -123,6 +123,13 @@ absl::StatusOr<SecretObject> ParseObject(const YAML::Node& entry, size_t index) 
   VCP_ASSIGN_OR_RETURN(object.secret_key, ScalarField(entry, "secretKey", index));
   VCP_ASSIGN_OR_RETURN(object.method, ScalarField(entry, "method", index));
   VCP_ASSIGN_OR_RETURN(object.encoding, ScalarField(entry, "encoding", index));
+  if (const YAML::Node reuse = entry["reuseLease"]; reuse.IsDefined() && !reuse.IsNull()) {
+    auto value = reuse.IsScalar() && IsPlainScalar(reuse) ? YamlToJson(reuse) : absl::StatusOr<nlohmann::json>(nlohmann::json());
+    if (!value.ok() || !value->is_boolean()) {
+      return Invalid(absl::StrCat(Describe(index, object.object_name), ": reuseLease must be true or false"));
+    }
+    object.reuse_lease = value->get<bool>();
+  }
   VCP_ASSIGN_OR_RETURN(object.file_permission,
                        ParseFilePermission(entry["filePermission"], index, object.object_name));
   if (const YAML::Node args = entry["secretArgs"]; args.IsDefined() && !args.IsNull()) {

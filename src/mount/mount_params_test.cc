@@ -146,6 +146,12 @@ TEST(MountParamsTest, ObjectFieldsAndYamlTypes) {
             R"({"common_name":"web.example.com","exclude_cn_from_sans":true,"list":["a",1],"nothing":null,"port":16,"quoted_number":"10","ratio":1.5,"ttl":"24h"})");
 }
 
+TEST(MountParamsTest, ReuseLeaseIsABooleanDefaultingToTrue) {
+  EXPECT_TRUE(ParseObjects("- {objectName: a, secretPath: x}")->at(0).reuse_lease);
+  EXPECT_FALSE(ParseObjects("- {objectName: a, secretPath: x, reuseLease: false}")->at(0).reuse_lease);
+  EXPECT_FALSE(ParseObjects("- {objectName: a, secretPath: x, reuseLease: \"no\"}").ok());
+}
+
 TEST(MountParamsTest, FilePermissionFollowsYamlIntegerRules) {
   const std::vector<std::pair<std::string, uint32_t>> table = {
       {"0600", 0600}, {"0o600", 0600}, {"420", 420}, {"0x1A4", 0644}, {"0b110100100", 0644}, {"4_20", 420}, {"644", 644}};

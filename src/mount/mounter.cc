@@ -23,8 +23,33 @@ struct PlannedRead {
   std::string method;
   vault::SecretPath path;
   std::optional<nlohmann::json> body;
+  std::string key;           // method, target and body: what makes two reads the same
+  bool reusable = true;      // every object sharing it allows lease reuse
+  bool reused = false;       // served from the pod's lease cache
   absl::StatusOr<nlohmann::json> result = absl::UnknownError("not fetched");
 };
+
+// How long a response may be reused: two thirds of its lease, or of a
+// certificate's remaining validity; nullopt for anything else (static KV
+// reads are always read fresh, so rotation sees changes at once).
+std::optional<std::chrono::seconds> ReuseWindow(const nlohmann::json& envelope) {
+  const auto lease_id = envelope.find("lease_id");
+  const auto duration = envelope.find("lease_duration");
+  if (lease_id != envelope.end() && lease_id->is_string() && !lease_id->get<std::string>().empty() &&
+      duration != envelope.end() && duration->is_number_integer() && duration->get<int64_t>() > 0) {
+    return std::chrono::seconds(duration->get<int64_t>() * 2 / 3);
+  }
+  const nlohmann::json& data = envelope.contains("data") ? envelope["data"] : nlohmann::json();
+  if (data.is_object() && data.contains("certificate") && data.contains("expiration") &&
+      data["expiration"].is_number_integer()) {
+    const int64_t now_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    const int64_t remaining = data["expiration"].get<int64_t>() - now_unix;
+    if (remaining > 0) return std::chrono::seconds(remaining * 2 / 3);
+  }
+  return std::nullopt;
+}
 
 absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
@@ -78,6 +103,7 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
   }
   StoreTokenLocked(session, *login, now);
   session.login_ttl_seconds = login->lease_duration_seconds;
+  session.leases.clear();  // they belonged to the previous token
   return session.token;
 }
 
@@ -123,12 +149,15 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
           "failed to parse query parameters from secretPath ", GoJsonQuote(object.secret_path),
           " for objectName ", GoJsonQuote(object.object_name), ": ", path.status().message()));
     }
-    PlannedRead read{object.method.empty() ? "GET" : object.method, std::move(*path),
-                     object.secret_args};
-    const std::string key = absl::StrCat(read.method, " ", read.path.RequestTarget(), " ",
-                                         read.body.has_value() ? GoJsonEncode(*read.body) : "-");
-    auto [it, inserted] = read_index.emplace(key, reads.size());
+    PlannedRead read;
+    read.method = object.method.empty() ? "GET" : object.method;
+    read.path = std::move(*path);
+    read.body = object.secret_args;
+    read.key = absl::StrCat(read.method, " ", read.path.RequestTarget(), " ",
+                            read.body.has_value() ? GoJsonEncode(*read.body) : "-");
+    auto [it, inserted] = read_index.emplace(read.key, reads.size());
     if (inserted) reads.push_back(std::move(read));
+    reads[it->second].reusable = reads[it->second].reusable && object.reuse_lease && options_.lease_reuse;
     read_of_object.push_back(it->second);
   }
 
@@ -168,9 +197,27 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     }
   }
 
+  // Leased responses still within their reuse window need no Vault call.
+  {
+    absl::MutexLock lock(&session->mu);
+    for (PlannedRead& read : reads) {
+      auto cached = session->leases.find(read.key);
+      if (!read.reusable || cached == session->leases.end()) continue;
+      if (now >= cached->second.reuse_until) {
+        session->leases.erase(cached);
+        continue;
+      }
+      read.result = cached->second.envelope;
+      read.reused = true;
+      ++result.reused;
+      Metrics::Get().LeaseReuse();
+    }
+  }
+
   std::atomic<int> relogins{0};
   ForEachConcurrently(reads.size(), options_.max_parallel_reads, [&](size_t i) {
     PlannedRead& read = reads[i];
+    if (read.reused) return;
     read.result = client.Request(read.method, read.path, read.body, token, deadline);
     if (read.result.ok() || !absl::IsPermissionDenied(read.result.status()) || fresh_login) return;
     // The cached token may have been revoked or expired early: log in again
@@ -213,8 +260,19 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   });
   result.logins += relogins.load();
 
+  // Remember leased responses for the pod's later Mounts (rotation polls).
+  {
+    absl::MutexLock lock(&session->mu);
+    for (const PlannedRead& read : reads) {
+      if (!read.reusable || read.reused || !read.result.ok()) continue;
+      if (auto window = ReuseWindow(*read.result); window.has_value()) {
+        session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
+      }
+    }
+  }
+
   for (const PlannedRead& read : reads) {
-    result.vault_reads.push_back(absl::StrCat(read.method, " ", read.path.path));
+    result.vault_reads.push_back(absl::StrCat(read.method, " ", read.path.path, read.reused ? " (lease reused)" : ""));
   }
   const VersionSigner signer(options_.version_key());
   for (size_t i = 0; i < p.objects.size(); ++i) {

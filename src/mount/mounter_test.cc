@@ -218,6 +218,89 @@ TEST_F(MounterClockTest, RevokedTokenRecoversAndLaterRevocationsRecoverToo) {
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
 }
 
+class MounterLeaseTest : public MounterClockTest {
+ protected:
+  MounterLeaseTest() {
+    transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 36000, true));
+    transport_.Script("GET", "/v1/database/creds/app", 200,
+                      R"({"lease_id":"database/creds/app/1","lease_duration":3600,"renewable":true,"data":{"username":"u1","password":"p1"}})");
+    transport_.Script("GET", "/v1/database/creds/app", 200,
+                      R"({"lease_id":"database/creds/app/2","lease_duration":3600,"renewable":true,"data":{"username":"u2","password":"p2"}})");
+  }
+  MountParams Db(const std::string& extra = "") {
+    return Params("- {objectName: user, secretPath: database/creds/app, secretKey: username" + extra +
+                  "}\n- {objectName: pass, secretPath: database/creds/app, secretKey: password}");
+  }
+};
+
+TEST_F(MounterLeaseTest, LeasedCredentialsAreReusedUntilTwoThirdsOfTheLease) {
+  auto first = Run(Db());
+  ASSERT_TRUE(first.ok());
+  now_ += std::chrono::seconds(2399);
+  auto poll = Run(Db());
+  ASSERT_TRUE(poll.ok());
+  EXPECT_EQ(poll->reused, 1);
+  EXPECT_EQ(poll->files[0].contents, "u1");
+  EXPECT_EQ(poll->versions[0].version, first->versions[0].version) << "same credential, same version: no rotation event";
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 1);
+  now_ += std::chrono::seconds(2);
+  auto fresh = Run(Db());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->reused, 0);
+  EXPECT_EQ(fresh->files[0].contents, "u2");
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2);
+}
+
+TEST_F(MounterLeaseTest, StaticSecretsAreAlwaysReadFresh) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Run(P()).ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 3);
+}
+
+TEST_F(MounterLeaseTest, CertificatesAreReusedUntilTwoThirdsOfTheirValidity) {
+  const int64_t in_an_hour = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count() + 3600;
+  transport_.Script("PUT", "/v1/pki/issue/web", 200,
+                    absl::StrCat(R"({"lease_id":"","lease_duration":0,"data":{"certificate":"C1","expiration":)", in_an_hour, "}}"));
+  const auto p = Params("- {objectName: c, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}, secretKey: certificate}");
+  ASSERT_TRUE(Run(p).ok());
+  now_ += std::chrono::minutes(30);
+  ASSERT_TRUE(Run(p).ok());
+  EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), 1);
+  now_ += std::chrono::minutes(11);  // past 40 minutes
+  ASSERT_TRUE(Run(p).ok());
+  EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), 2);
+}
+
+TEST_F(MounterLeaseTest, ReuseCanBeTurnedOffPerObjectOrEverywhere) {
+  ASSERT_TRUE(Run(Db(", reuseLease: false")).ok());
+  ASSERT_TRUE(Run(Db(", reuseLease: false")).ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2) << "one object opting out makes the shared read fresh";
+  options_.lease_reuse = false;
+  ASSERT_TRUE(Run(Db()).ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 3);
+}
+
+TEST_F(MounterLeaseTest, ANewTokenDropsTheOldTokensLeases) {
+  transport_.Reset("POST", "/v1/auth/kubernetes/login");
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("short", 600, false));
+  ASSERT_TRUE(Run(Db()).ok());
+  now_ += std::chrono::seconds(401);  // the token is replaced by a login; its leases die with it in Vault
+  auto after = Run(Db());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->reused, 0);
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2);
+}
+
+TEST_F(MounterLeaseTest, LeasesAreNeverSharedBetweenPods) {
+  ASSERT_TRUE(Run(Db()).ok());
+  auto other = Db();
+  other.pod.uid = "uid-2";
+  auto result = Run(other);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reused, 0);
+  EXPECT_EQ(result->files[0].contents, "u2");
+}
+
 TEST_F(MounterTest, SpcConnectionLayerAndAuthMountAreUsed) {
   transport_.Script("POST", "/v1/auth/cluster-b/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");

@@ -103,6 +103,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.default_connection = config.vault;
   options.default_auth_mount = config.vault_mount;
   options.retry.max_retries = config.vault_max_retries;
+  options.lease_reuse = config.lease_reuse;
   options.version_key = [&version_keys] { return version_keys.Key(); };
   if (kube_client) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {

@@ -81,9 +81,9 @@ grpc::Status ProviderService::Mount(grpc::ServerContext* context,
     out->set_id(version.id);
     out->set_version(version.version);
   }
-  spdlog::info("mount ok: pod={} spc={} objects={} logins={} vault_reads=[{}] duration={:.1f}ms", pod,
-               spc, result->files.size(), result->logins, absl::StrJoin(result->vault_reads, ", "),
-               elapsed_ms);
+  spdlog::info("mount ok: pod={} spc={} objects={} logins={} leases_reused={} vault_reads=[{}] duration={:.1f}ms",
+               pod, spc, result->files.size(), result->logins, result->reused,
+               absl::StrJoin(result->vault_reads, ", "), elapsed_ms);
   return grpc::Status::OK;
 }
 

@@ -28,6 +28,7 @@ struct DaemonConfig {
   std::string vault_mount = "kubernetes";    // default auth mount for login
   vault::ConnectionConfig vault;             // environment < flags, before SecretProviderClass
   int vault_max_retries = 2;                 // VAULT_MAX_RETRIES
+  bool lease_reuse = true;                   // reuse leased responses across a pod's Mounts
   // Beyond the incumbent's flags:
   std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read

@@ -35,6 +35,7 @@ struct SecretObject {
   std::optional<nlohmann::json> secret_args;  // JSON request body (an object)
   uint32_t file_permission = 0;  // 0 = use the request's permission
   std::string encoding;          // as written; empty = utf-8
+  bool reuse_lease = true;       // reuseLease: reuse a leased response until 2/3 of its lease
 };
 
 // The file contents' encoding in Vault.

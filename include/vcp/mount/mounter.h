@@ -27,6 +27,7 @@ struct MounterOptions {
   std::string default_auth_mount = "kubernetes";
   size_t max_parallel_reads = 8;  // per Mount
   vault::RetryPolicy retry;       // for every Vault request
+  bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
   // The HMAC key for object versions now (required).
   std::function<std::string()> version_key;
   // Creates a token for the pod when the driver passed none for the class's
@@ -52,6 +53,7 @@ struct MountResult {
   std::vector<MountedVersion> versions;   // one per object, same order
   std::vector<std::string> vault_reads;   // "GET /v1/secret/data/x" per distinct read (audit)
   int logins = 0;                         // logins this Mount performed
+  int reused = 0;                         // distinct reads served from a still-valid lease
 };
 
 class Mounter {

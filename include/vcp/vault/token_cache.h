@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include <nlohmann/json.hpp>
 
 namespace vcp::vault {
 
@@ -29,6 +31,15 @@ struct PodSession {
   TimePoint refresh_at ABSL_GUARDED_BY(mu) = TimePoint::max();  // renew or log in again from here on
   // When a 403 on a cached token last caused a re-login (limits re-logins on policy denials).
   std::optional<TimePoint> denial_relogin_at ABSL_GUARDED_BY(mu);
+
+  // Leased responses (database credentials, certificates, ...) obtained with
+  // this token, by request, reused until `reuse_until`. Cleared when the
+  // token is replaced: Vault revokes a token's leases with the token.
+  struct Lease {
+    nlohmann::json envelope;
+    TimePoint reuse_until;
+  };
+  std::map<std::string, Lease> leases ABSL_GUARDED_BY(mu);
 };
 
 class TokenCache {
