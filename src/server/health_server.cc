@@ -27,6 +27,7 @@ absl::StatusOr<std::string> HealthServer::Start(const std::string& address) {
   if (host.empty()) host = "0.0.0.0";
 
   server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
+  server_->set_tcp_nodelay(true);  // as Go servers do; avoids 40 ms Nagle/delayed-ACK stalls
   server_->Get("/health/ready", [this](const httplib::Request&, httplib::Response& res) {
     const bool ready = ready_->load();
     res.status = ready ? 200 : 503;

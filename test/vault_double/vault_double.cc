@@ -1,7 +1,9 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vault_double/vault_double.h"
 
+#include <netinet/in.h>
 #include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include <httplib.h>
 
@@ -108,6 +110,22 @@ int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// cpp-httplib listens with a backlog of 5, so bursts of new connections (many
+// clients at once) see SYNs dropped and 1 s retransmits: the double, not the
+// system under test, would set the latency tail. Linux lets listen() on a
+// listening socket raise its backlog; find ours by its port.
+void WidenListenBacklog(int port) {
+  for (int fd = 3; fd < 4096; ++fd) {
+    int accepting = 0;
+    socklen_t len = sizeof(accepting);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || accepting == 0) continue;
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0 || addr.ss_family != AF_INET) continue;
+    if (ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port) == port) listen(fd, 4096);
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json Envelope(const nlohmann::json& data) {
@@ -204,6 +222,7 @@ absl::Status VaultDouble::Start() {
   const int threads = options_.threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server_->set_keep_alive_max_count(100000);
+  server_->set_tcp_nodelay(true);  // as Go servers do; avoids 40 ms Nagle/delayed-ACK stalls
   server_->set_keep_alive_timeout(options_.keep_alive_seconds);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     std::map<std::string, std::string> headers;
@@ -229,6 +248,7 @@ absl::Status VaultDouble::Start() {
   port_ = options_.port == 0 ? server_->bind_to_any_port(options_.host)
                              : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   if (port_ < 0) return absl::UnavailableError("test Vault: cannot bind");
+  WidenListenBacklog(port_);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return absl::OkStatus();
