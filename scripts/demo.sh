@@ -31,7 +31,7 @@ for _ in $(seq 100); do
 done
 
 echo "== test Vault: $(cat "$work/vault.log")"
-echo "== provider:   $(head -1 "$work/provider.log")"
+echo "== provider:   $(grep -m1 "serving on" "$work/provider.log")"
 echo
 "$bin/test/csi-mount" -endpoint="$work/vault.sock" -jwt-key="$work/sa-signer.pem" \
   -spc=docs/examples/demo-secretproviderclass.yaml
