@@ -185,6 +185,22 @@ class ChartTest(unittest.TestCase):
         self.assertEqual(pod["serviceAccountName"], "existing-sa")
         self.assertIn({"name": "VAULT_SKIP_VERIFY", "value": "true"}, container["env"])
 
+    def test_metrics_service_and_service_monitor(self):
+        _, docs, _ = render({"metrics": {"serviceMonitor": {"enabled": True, "interval": "15s",
+                                                            "labels": {"release": "prom"}}}})
+        service = docs["Service"][0]
+        ds = self.daemonset(docs)
+        self.assertEqual(service["spec"]["selector"], ds["spec"]["selector"]["matchLabels"])
+        self.assertEqual(service["spec"]["ports"][0]["targetPort"], "health")
+        monitor = docs["ServiceMonitor"][0]
+        self.assertEqual(monitor["spec"]["endpoints"], [{"port": "health", "path": "/metrics", "interval": "15s"}])
+        self.assertEqual(monitor["metadata"]["labels"]["release"], "prom")
+        for label, value in monitor["spec"]["selector"]["matchLabels"].items():
+            self.assertEqual(service["metadata"]["labels"][label], value)
+        _, defaults, _ = render({})
+        self.assertNotIn("Service", defaults)
+        self.assertNotIn("ServiceMonitor", defaults)
+
     def test_driver_dependency_is_preconfigured_for_the_provider(self):
         with open(os.path.join(CHART, "Chart.yaml")) as f:
             chart = yaml.safe_load(f)
@@ -203,7 +219,8 @@ class ChartTest(unittest.TestCase):
         for bad in [{"cacheSize": "big"}, {"logLevel": "verbose"}, {"logLevl": "info"}, {"healthPort": 0},
                     {"vault": {"address": "vault:8200"}}, {"extraArgs": "-debug"}, {"providersDir": "relative"},
                     {"image": {"pullPolicy": "Sometimes"}}, {"vault": {"tls": {"skipVerify": "yes"}}},
-                    {"serviceAccount": {"create": "true"}}, {"hmacSecretName": "Not_A_Name"}]:
+                    {"serviceAccount": {"create": "true"}}, {"hmacSecretName": "Not_A_Name"},
+                    {"metrics": {"serviceMonitor": {"interval": "often"}}}]:
             with self.subTest(bad=bad):
                 with self.assertRaises(jsonschema.ValidationError):
                     render(bad)
@@ -212,7 +229,8 @@ class ChartTest(unittest.TestCase):
         # Top-level keys, and the keys of settings groups, each need a comment line above
         # them. Values that are Kubernetes objects (resources, securityContext, probes,
         # tolerations, ...) are documented as a whole by the comment on their key.
-        groups = {"image", "vault", "vault.tls", "serviceAccount", "rbac", "secrets-store-csi-driver",
+        groups = {"image", "vault", "vault.tls", "serviceAccount", "rbac", "metrics", "metrics.service",
+                  "metrics.serviceMonitor", "secrets-store-csi-driver",
                   "secrets-store-csi-driver.linux", "secrets-store-csi-driver.syncSecret"}
         with open(os.path.join(CHART, "values.yaml")) as f:
             lines = f.read().splitlines()
