@@ -51,7 +51,8 @@ absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& tex
     size_t end = i;
     while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
     if (end == i) return invalid;
-    const double value = std::stod(text.substr(i, end - i));
+    double value = 0;
+    if (!absl::SimpleAtod(text.substr(i, end - i), &value)) return invalid;
     size_t unit_end = end;
     while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) ++unit_end;
     const std::string unit = text.substr(end, unit_end - end);
@@ -85,7 +86,8 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   flags.String("output", &c.output,
                "Output format for -version: one of 'yaml', 'json', 'json-pretty'.");
   flags.String("health-addr", &c.health_addr,
-               "Configure HTTP listener address for health checks (/health/ready, /health/live).");
+               "Configure HTTP listener address for health checks (/health/ready, /health/live) and "
+               "metrics (/metrics).");
   flags.String("hmac-secret-name", &c.hmac_secret_name,
                "Configure the Kubernetes secret name used to store the HMAC key for object "
                "versions.");

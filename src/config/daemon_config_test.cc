@@ -85,6 +85,20 @@ TEST(DaemonConfigTest, VaultMaxRetriesFromTheEnvironment) {
   EXPECT_FALSE(ParseCommandLine({}, Env({{"VAULT_MAX_RETRIES", "-1"}})).ok());
 }
 
+TEST(DaemonConfigTest, GoDurations) {
+  EXPECT_EQ(ParseGoDuration("1m30s").value(), std::chrono::seconds(90));
+  EXPECT_EQ(ParseGoDuration("500ms").value(), std::chrono::milliseconds(500));
+  EXPECT_EQ(ParseGoDuration("1.5h").value(), std::chrono::minutes(90));
+  EXPECT_EQ(ParseGoDuration("0").value(), std::chrono::milliseconds(0));
+  for (const char* bad : {"", ".s", "1.2.3s", "10", "5 m", "1d", "-"}) {
+    EXPECT_FALSE(ParseGoDuration(bad).ok()) << bad;
+  }
+  EXPECT_EQ(ParseCommandLine({"-hmac-key-check-interval=.s"}, Env({})).status().message(),
+            "invalid value \".s\" for flag -hmac-key-check-interval: parse error");
+  EXPECT_EQ(ParseCommandLine({"-hmac-key-check-interval=30s"}, Env({}))->config.hmac_key_check_interval,
+            std::chrono::seconds(30));
+}
+
 TEST(DaemonConfigTest, DebugAppliesOnlyWithoutExplicitLogLevel) {
   EXPECT_EQ(ParseCommandLine({"-debug"}, Env({}))->config.log_level, "debug");
   EXPECT_EQ(ParseCommandLine({"-debug", "-log-level=warn"}, Env({}))->config.log_level, "warn");
