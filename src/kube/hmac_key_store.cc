@@ -54,26 +54,33 @@ absl::StatusOr<std::string> HmacKeyStore::FetchOrCreate() {
 }
 
 std::string HmacKeyStore::Key() {
-  std::lock_guard<std::mutex> lock(mu_);
   const auto now = clock_();
-  if (checked_ && now < next_check_) return secret_key_.empty() ? fallback_key_ : secret_key_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // One caller refreshes; the others keep signing with the current key
+    // rather than waiting on the API server (every Mount asks for the key).
+    if ((checked_ && now < next_check_) || refreshing_) return CurrentLocked();
+    refreshing_ = true;
+  }
+  auto key = FetchOrCreate();  // network I/O without the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  refreshing_ = false;
   checked_ = true;
   next_check_ = now + check_interval_;
-  auto key = FetchOrCreate();
   if (key.ok()) {
     if (warned_) spdlog::info("HMAC key Secret {} is usable again; object versions use it", secret_name_);
     warned_ = false;
     secret_key_ = std::move(*key);
-    return secret_key_;
-  }
-  if (!warned_) {
+  } else if (!warned_) {
     spdlog::warn("could not get the HMAC key from Secret {} ({}); object versions use {} and change when the "
                  "provider restarts",
                  secret_name_, std::string(key.status().message()),
                  secret_key_.empty() ? "a per-process key" : "the last key read");
     warned_ = true;
   }
-  return secret_key_.empty() ? fallback_key_ : secret_key_;
+  return CurrentLocked();
 }
+
+std::string HmacKeyStore::CurrentLocked() const { return secret_key_.empty() ? fallback_key_ : secret_key_; }
 
 }  // namespace vcp::kube

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,11 @@ namespace {
 
 using ::testing::HasSubstr;
 constexpr char kSecretPath[] = "/api/v1/namespaces/csi/secrets/hmac";
+
+// A Secret holding base64 `b64` under "key", as the API server returns it.
+std::string SecretBody(const std::string& b64) {
+  return R"({"kind":"Secret","data":{"key":")" + b64 + R"("},"immutable":true})";
+}
 
 class HmacKeyStoreTest : public ::testing::Test {
  protected:
@@ -28,9 +35,6 @@ class HmacKeyStoreTest : public ::testing::Test {
   std::unique_ptr<HmacKeyStore> Store() {
     return std::make_unique<HmacKeyStore>(client_.get(), "hmac", "fallback", std::chrono::minutes(1),
                                           [this] { return now_; });
-  }
-  static std::string SecretBody(const std::string& b64) {
-    return R"({"kind":"Secret","data":{"key":")" + b64 + R"("},"immutable":true})";
   }
   std::string dir_;
   testing::FakeTransport transport_;
@@ -85,6 +89,33 @@ TEST_F(HmacKeyStoreTest, ApiOutageKeepsTheLastGoodKey) {
   transport_.Fail("GET", kSecretPath, absl::UnavailableError("connection refused"));
   now_ += std::chrono::minutes(2);
   EXPECT_EQ(store->Key(), "key-one");
+}
+
+TEST_F(HmacKeyStoreTest, ASlowApiDoesNotHoldUpOtherCallers) {
+  // The refresh hangs in the API until released; other callers must not wait for it.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  class SlowTransport final : public vault::HttpTransport {
+   public:
+    explicit SlowTransport(std::shared_future<void> gate) : gate_(std::move(gate)) {}
+    absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest&) override {
+      gate_.wait();
+      return vault::HttpResponse{200, SecretBody("a2V5LXR3bw=="), {}};  // "key-two"
+    }
+   private:
+    std::shared_future<void> gate_;
+  } slow(released);
+  KubeClient slow_client(slow, client_->config());
+  HmacKeyStore slow_store(&slow_client, "hmac", "fallback", std::chrono::minutes(1), [this] { return now_; });
+  auto refreshing = std::async(std::launch::async, [&] { return slow_store.Key(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it start the fetch
+  auto other = std::async(std::launch::async, [&] { return slow_store.Key(); });
+  const bool answered = other.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  release.set_value();  // before asserting, so a regression fails instead of hanging
+  ASSERT_TRUE(answered) << "blocked behind the API call";
+  EXPECT_EQ(other.get(), "fallback") << "no key read yet: the per-process key";
+  EXPECT_EQ(refreshing.get(), "key-two");
+  EXPECT_EQ(slow_store.Key(), "key-two");
 }
 
 TEST_F(HmacKeyStoreTest, OutsideAClusterAlwaysTheFallback) {

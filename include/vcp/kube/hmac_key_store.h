@@ -32,7 +32,8 @@ class HmacKeyStore {
   HmacKeyStore& operator=(const HmacKeyStore&) = delete;
 
   // The key to sign versions with now. Thread-safe; calls the API at most
-  // once per check interval.
+  // once per check interval, without holding up concurrent callers (they get
+  // the current key while one caller refreshes it).
   std::string Key();
 
   // Gets or creates the key in the Secret (no caching). Errors use the
@@ -40,6 +41,8 @@ class HmacKeyStore {
   absl::StatusOr<std::string> FetchOrCreate();
 
  private:
+  std::string CurrentLocked() const;  // REQUIRES: mu_ held
+
   KubeClient* client_;
   const std::string secret_name_;
   const std::string fallback_key_;
@@ -50,6 +53,7 @@ class HmacKeyStore {
   std::string secret_key_;  // last key read from the Secret; guarded by mu_
   bool checked_ = false;    // guarded by mu_
   bool warned_;             // guarded by mu_
+  bool refreshing_ = false; // a caller is fetching the key; guarded by mu_
   std::chrono::steady_clock::time_point next_check_;  // guarded by mu_
 };
 
