@@ -135,7 +135,7 @@ Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, Mou
 absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline deadline) const {
   const vault::ConnectionConfig connection =
       vault::ApplyOverrides(options_.default_connection, p.connection);
-  VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection, options_.retry));
+  VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection, options_.retry, &addresses_));
   const std::string auth_mount = p.auth_mount.value_or(options_.default_auth_mount);
 
   // Plan: one read per distinct (method, path, query, body).

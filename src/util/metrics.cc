@@ -33,6 +33,8 @@ struct Metrics::Families {
   prometheus::Counter& cache_misses;
   prometheus::Gauge& cache_size;
   prometheus::Counter& lease_reuse;
+  prometheus::Counter& failovers;
+  prometheus::Counter& redirects;
 };
 
 Metrics& Metrics::Get() {
@@ -54,6 +56,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       BuildCounter().Name("vault_csi_provider_token_cache_misses_total").Help("Mounts that found no cached Vault token for their pod.").Register(registry).Add({}),
       BuildGauge().Name("vault_csi_provider_token_cache_size").Help("Vault tokens cached (one per pod and auth configuration).").Register(registry).Add({}),
       BuildCounter().Name("vault_csi_provider_lease_reuse_hits_total").Help("Leased Vault responses reused instead of read again.").Register(registry).Add({}),
+      BuildCounter().Name("vault_csi_provider_vault_failovers_total").Help("Requests moved on to the next Vault address because one could not serve (unreachable, sealed, standby).").Register(registry).Add({}),
+      BuildCounter().Name("vault_csi_provider_vault_redirects_total").Help("Vault redirects followed (a standby pointing at the active node).").Register(registry).Add({}),
   });
   BuildGauge()
       .Name("vault_csi_provider_build_info")
@@ -84,6 +88,10 @@ void Metrics::TokenCacheLookup(bool hit, size_t cache_size) {
 }
 
 void Metrics::LeaseReuse() { families_->lease_reuse.Increment(); }
+
+void Metrics::VaultFailover() { families_->failovers.Increment(); }
+
+void Metrics::VaultRedirect() { families_->redirects.Increment(); }
 
 std::string Metrics::Render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 

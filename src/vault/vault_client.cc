@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "vcp/util/go_json.h"
 #include "vcp/util/metrics.h"
+#include "vcp/util/status_macros.h"
 
 namespace vcp::vault {
 namespace {
@@ -33,6 +34,16 @@ absl::Status CheckFile(const std::string& path, const char* what, bool directory
   return absl::OkStatus();
 }
 
+// An endpoint as messages show it: the URL, or the unix:// address.
+std::string Display(const VaultEndpoint& endpoint) {
+  return endpoint.unix_socket.empty() ? endpoint.base_url : endpoint.address;
+}
+
+// A URL without its query string (kept out of messages and logs).
+std::string WithoutQuery(const std::string& url) { return url.substr(0, url.find('?')); }
+
+bool IsRedirect(int status) { return status == 301 || status == 302 || status == 307; }
+
 absl::StatusCode CodeForHttpStatus(int status) {
   switch (status) {
     case 400:
@@ -47,6 +58,9 @@ absl::StatusCode CodeForHttpStatus(int status) {
       return absl::StatusCode::kNotFound;
     case 429:
       return absl::StatusCode::kResourceExhausted;
+    case 301:
+    case 302:
+    case 307:
     case 412:
     case 502:
     case 503:
@@ -92,6 +106,17 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
       case 403:
         detail = "permission denied";
         break;
+      case 301:
+      case 302:
+      case 307: {
+        auto location = response.headers.find("location");
+        detail = location == response.headers.end()
+                     ? "a redirect without a Location header"
+                     : absl::StrCat("another redirect, to ", WithoutQuery(location->second),
+                                    " (only one redirect is followed: point vaultAddress at the "
+                                    "active node or a load balancer)");
+        break;
+      }
       default:
         detail = body.is_discarded() && !response.body.empty()
                      ? absl::StrCat("unexpected response body (", DescribeBody(response), ")")
@@ -109,18 +134,49 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
 }
 
 // Connection failures and the statuses the Go client retries: 412, 429, 5xx but 501.
-bool ShouldRetry(const absl::StatusOr<HttpResponse>& response) {
-  if (!response.ok()) return absl::IsUnavailable(response.status());
-  const int s = response->status;
+template <typename Answer>
+bool ShouldRetry(const absl::StatusOr<Answer>& answer) {
+  if (!answer.ok()) return absl::IsUnavailable(answer.status());
+  const int s = answer->response.status;
   return s == 412 || s == 429 || (s >= 500 && s != 501);
 }
 
+// Whether another address of the cluster should be asked instead: this one
+// cannot be reached, is sealed or has no active node (503), is a standby
+// that could neither forward nor redirect usefully, or refused a redirect.
+template <typename Answer>
+bool NodeCannotServe(const absl::StatusOr<Answer>& answer) {
+  if (!answer.ok()) {
+    return absl::IsUnavailable(answer.status()) || absl::IsFailedPrecondition(answer.status()) ||
+           absl::IsDeadlineExceeded(answer.status());
+  }
+  const HttpResponse& r = answer->response;
+  return r.status == 503 || IsRedirect(r.status) ||
+         (r.status == 500 && absl::StrContains(r.body, "not active but active"));
+}
+
+// A few words on why an address was skipped, for the final error message.
+template <typename Answer>
+std::string Summary(const absl::StatusOr<Answer>& answer) {
+  if (!answer.ok()) {
+    absl::string_view message = answer.status().message();
+    const size_t colon = message.find(": ");
+    return std::string(colon == absl::string_view::npos ? message : message.substr(colon + 2));
+  }
+  const HttpResponse& r = answer->response;
+  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+  std::string detail = body.is_object() && body.contains("errors") ? FlattenVaultErrors(body["errors"]) : "";
+  return absl::StrCat("HTTP ", r.status, detail.empty() ? "" : ": ", detail);
+}
+
 // Retry-After in seconds, or exponential backoff with +-25% jitter.
-milliseconds Backoff(const absl::StatusOr<HttpResponse>& response, int attempt, const RetryPolicy& policy) {
-  if (response.ok()) {
-    auto it = response->headers.find("retry-after");
+template <typename Answer>
+milliseconds Backoff(const absl::StatusOr<Answer>& answer, int attempt, const RetryPolicy& policy) {
+  if (answer.ok()) {
+    const auto& headers = answer->response.headers;
+    auto it = headers.find("retry-after");
     int seconds = 0;
-    if (it != response->headers.end() && absl::SimpleAtoi(it->second, &seconds) && seconds >= 0) {
+    if (it != headers.end() && absl::SimpleAtoi(it->second, &seconds) && seconds >= 0) {
       return milliseconds(static_cast<int64_t>(seconds) * 1000);
     }
   }
@@ -158,33 +214,17 @@ std::string FlattenVaultErrors(const nlohmann::json& errors) {
 }
 
 VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
-                         std::string base_url, std::string unix_socket)
+                         std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory)
     : transport_(&transport),
       config_(std::move(config)),
       retry_(std::move(retry)),
-      base_url_(std::move(base_url)),
-      unix_socket_(std::move(unix_socket)) {}
+      endpoints_(std::move(endpoints)),
+      memory_(memory) {}
 
 absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, ConnectionConfig config,
-                                                RetryPolicy retry) {
-  std::string address(absl::StripTrailingAsciiWhitespace(config.address));
-  std::string base_url;
-  std::string unix_socket;
-  if (absl::StartsWith(address, "unix://")) {
-    unix_socket = address.substr(7);
-    if (unix_socket.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("invalid Vault address ", GoJsonQuote(address), ": unix:// needs a socket path"));
-    }
-    base_url = "http://localhost";
-  } else if (absl::StartsWith(address, "http://") || absl::StartsWith(address, "https://")) {
-    base_url = std::string(absl::StripSuffix(address, "/"));
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid Vault address ", GoJsonQuote(address),
-        ": want http://host:port, https://host:port or unix:///path (set vaultAddress, "
-        "-vault-addr or VAULT_ADDR)"));
-  }
+                                                RetryPolicy retry, HealthyAddressMemory* memory) {
+  config.address = std::string(absl::StripAsciiWhitespace(config.address));
+  VCP_ASSIGN_OR_RETURN(std::vector<VaultEndpoint> endpoints, ParseVaultAddresses(config.address));
   const TlsConfig& tls = config.tls;
   if (tls.client_cert.empty() != tls.client_key.empty()) {
     return absl::InvalidArgumentError(
@@ -197,17 +237,18 @@ absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, Connec
   }
   if (absl::Status s = CheckFile(tls.client_cert, "Vault client certificate", false); !s.ok()) return s;
   if (absl::Status s = CheckFile(tls.client_key, "Vault client key", false); !s.ok()) return s;
-  return VaultClient(transport, std::move(config), std::move(retry), std::move(base_url), std::move(unix_socket));
+  return VaultClient(transport, std::move(config), std::move(retry), std::move(endpoints), memory);
 }
 
 std::string VaultClient::DisplayUrl(const std::string& path) const {
-  return absl::StrCat(unix_socket_.empty() ? base_url_ : config_.address, path);
+  const size_t first = memory_ != nullptr && endpoints_.size() > 1 ? memory_->Preferred(config_.address) : 0;
+  return absl::StrCat(Display(endpoints_[first < endpoints_.size() ? first : 0]), path);
 }
 
-absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& operation, const std::string& method,
-                                               const std::string& target,
-                                               const std::optional<std::string>& body,
-                                               const std::string& token, Deadline deadline) const {
+absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operation, const std::string& method,
+                                                      const std::string& target,
+                                                      const std::optional<std::string>& body,
+                                                      const std::string& token, Deadline deadline) const {
   const auto remaining =
       std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
   if (remaining <= milliseconds(0)) {
@@ -216,22 +257,17 @@ absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& operation, con
   }
   HttpRequest request;
   request.method = method;
-  request.url = absl::StrCat(base_url_, target);
-  request.unix_socket = unix_socket_;
   request.tls = config_.tls;
   request.body = body;
   request.headers.emplace_back("X-Vault-Request", "true");
   if (!config_.ns.empty()) request.headers.emplace_back("X-Vault-Namespace", config_.ns);
   if (!token.empty()) request.headers.emplace_back("X-Vault-Token", token);
   for (int attempt = 0;; ++attempt) {
-    const auto now = std::chrono::steady_clock::now();
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
-    request.timeout = std::min(std::max(left, milliseconds(1)), milliseconds(60000));
-    auto response = SendOnce(operation, request);
+    auto answer = SendToCluster(operation, request, target, deadline);
     std::optional<milliseconds> wait;
-    if (attempt < retry_.max_retries && ShouldRetry(response)) wait = Backoff(response, attempt, retry_);
+    if (attempt < retry_.max_retries && ShouldRetry(answer)) wait = Backoff(answer, attempt, retry_);
     if (!wait.has_value() || std::chrono::steady_clock::now() + *wait + milliseconds(50) >= deadline) {
-      return response;
+      return answer;
     }
     if (retry_.sleep) {
       retry_.sleep(*wait);
@@ -241,14 +277,88 @@ absl::StatusOr<HttpResponse> VaultClient::Send(const std::string& operation, con
   }
 }
 
-absl::StatusOr<HttpResponse> VaultClient::SendOnce(const std::string& operation, const HttpRequest& request) const {
+absl::StatusOr<VaultClient::Answer> VaultClient::SendToCluster(const std::string& operation, HttpRequest request,
+                                                               const std::string& target,
+                                                               Deadline deadline) const {
+  const size_t count = endpoints_.size();
+  const size_t first = count > 1 && memory_ != nullptr ? memory_->Preferred(config_.address) % count : 0;
+  std::vector<std::string> skipped;  // what the addresses before the answering one said
+  for (size_t i = 0;; ++i) {
+    const size_t index = (first + i) % count;
+    const VaultEndpoint& endpoint = endpoints_[index];
+    const bool last = i + 1 == count;
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    request.url = absl::StrCat(endpoint.base_url, target);
+    request.unix_socket = endpoint.unix_socket;
+    request.timeout = std::min(std::max(left, milliseconds(1)), milliseconds(60000));
+    // With addresses left to try, a node that does not even accept the
+    // connection may use at most half of the remaining time.
+    request.connect_timeout = std::min(request.timeout, last ? milliseconds(10000)
+                                                             : std::min(milliseconds(10000), request.timeout / 2));
+    auto answer = SendFollowingRedirect(operation, request, endpoint);
+    const bool node_cannot_serve = NodeCannotServe(answer);
+    if (!node_cannot_serve && count > 1 && memory_ != nullptr) memory_->Remember(config_.address, index);
+    if (node_cannot_serve && !last && std::chrono::steady_clock::now() < deadline) {
+      skipped.push_back(absl::StrCat(Display(endpoint), " (", Summary(answer), ")"));
+      Metrics::Get().VaultFailover();
+      continue;
+    }
+    if (skipped.empty()) return answer;
+    const std::string note = absl::StrCat(" [after trying ", absl::StrJoin(skipped, ", "), "]");
+    if (!answer.ok()) return absl::Status(answer.status().code(), absl::StrCat(answer.status().message(), note));
+    answer->where = absl::StrCat(answer->where, note);
+    return answer;
+  }
+}
+
+absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std::string& operation,
+                                                                       HttpRequest request,
+                                                                       const VaultEndpoint& endpoint) const {
+  const std::string where = absl::StrCat(request.method, " ", Display(endpoint),
+                                         WithoutQuery(request.url.substr(endpoint.base_url.size())));
+  VCP_ASSIGN_OR_RETURN(HttpResponse response, SendOnce(operation, request, endpoint));
+  if (!IsRedirect(response.status)) return Answer{std::move(response), where};
+  auto location = response.headers.find("location");
+  if (location == response.headers.end() || location->second.empty()) {
+    return Answer{std::move(response), where};  // reported as an unexpected answer by the caller
+  }
+  std::string next = location->second;
+  if (absl::StartsWith(next, "/")) next = absl::StrCat(endpoint.base_url, next);
+  if (!absl::StartsWith(next, "http://") && !absl::StartsWith(next, "https://")) {
+    return absl::UnavailableError(absl::StrCat(where, ": Vault answered ", response.status,
+                                               " with a redirect to ", GoJsonQuote(WithoutQuery(next)),
+                                               ", which is not an http(s) URL"));
+  }
+  if (absl::StartsWith(request.url, "https://") && absl::StartsWith(next, "http://")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ": redirect would cause protocol downgrade: Vault answered ", response.status,
+        " with a redirect to ", WithoutQuery(next),
+        "; refusing to send the request over plain HTTP (set the active node's api_addr to an "
+        "https:// address)"));
+  }
+  Metrics::Get().VaultRedirect();
+  request.url = next;
+  request.unix_socket.clear();  // the redirect names a network address
+  const VaultEndpoint redirected{next, "", ""};
+  const std::string redirected_where =
+      absl::StrCat(request.method, " ", WithoutQuery(next), " (redirected from ", where, ")");
+  auto second = SendOnce(operation, request, redirected);
+  if (!second.ok()) {
+    return absl::Status(second.status().code(),
+                        absl::StrCat(second.status().message(), " (redirected from ", where, ")"));
+  }
+  return Answer{std::move(*second), redirected_where};
+}
+
+absl::StatusOr<HttpResponse> VaultClient::SendOnce(const std::string& operation, const HttpRequest& request,
+                                                   const VaultEndpoint& endpoint) const {
   const auto started = std::chrono::steady_clock::now();
   auto response = transport_->Send(request);
   Metrics::Get().VaultRequest(operation, response.ok() ? response->status : 0,
                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (!response.ok() && !unix_socket_.empty()) {
+  if (!response.ok() && !endpoint.unix_socket.empty()) {
     return absl::Status(response.status().code(),
-                        absl::StrCat(response.status().message(), " [via ", config_.address, "]"));
+                        absl::StrCat(response.status().message(), " [via ", endpoint.address, "]"));
   }
   return response;
 }
@@ -257,18 +367,15 @@ absl::StatusOr<LoginResult> VaultClient::Login(const std::string& auth_mount,
                                                const std::string& role, const std::string& jwt,
                                                Deadline deadline) const {
   const std::string path = absl::StrCat("/v1/auth/", auth_mount, "/login");
-  const std::string where = absl::StrCat("POST ", DisplayUrl(path));
   nlohmann::json body = {{"jwt", jwt}, {"role", role}};
-  auto response = Send("login", "POST", EscapeUrlPath(path), GoJsonEncode(body), "", deadline);
-  if (!response.ok()) return response.status();
-  return ParseAuth(where, *response);
+  VCP_ASSIGN_OR_RETURN(Answer answer, Send("login", "POST", EscapeUrlPath(path), GoJsonEncode(body), "", deadline));
+  return ParseAuth(answer.where, answer.response);
 }
 
 absl::StatusOr<LoginResult> VaultClient::RenewSelf(const std::string& token, Deadline deadline) const {
   const std::string path = "/v1/auth/token/renew-self";
-  auto response = Send("renew", "POST", path, std::string("{}"), token, deadline);
-  if (!response.ok()) return response.status();
-  return ParseAuth(absl::StrCat("POST ", DisplayUrl(path)), *response);
+  VCP_ASSIGN_OR_RETURN(Answer answer, Send("renew", "POST", path, std::string("{}"), token, deadline));
+  return ParseAuth(answer.where, answer.response);
 }
 
 absl::StatusOr<LoginResult> VaultClient::ParseAuth(const std::string& where, const HttpResponse& response) const {
@@ -301,12 +408,12 @@ absl::StatusOr<nlohmann::json> VaultClient::Request(const std::string& method,
                                                     const std::optional<nlohmann::json>& body,
                                                     const std::string& token,
                                                     Deadline deadline) const {
-  const std::string where = absl::StrCat(method, " ", DisplayUrl(path.path));
   std::optional<std::string> encoded;
   if (body.has_value()) encoded = GoJsonEncode(*body);
-  auto response = Send("read", method, path.RequestTarget(), encoded, token, deadline);
-  if (!response.ok()) return response.status();
-  if (response->status < 200 || response->status >= 400) return ErrorFromResponse(where, *response);
+  VCP_ASSIGN_OR_RETURN(Answer answer, Send("read", method, path.RequestTarget(), encoded, token, deadline));
+  const std::string& where = answer.where;
+  const HttpResponse* response = &answer.response;
+  if (response->status < 200 || response->status >= 300) return ErrorFromResponse(where, *response);
   if (response->body.empty()) {
     return absl::InternalError(absl::StrCat(where, ": Vault answered ", response->status,
                                             " with an empty body; nothing to mount"));

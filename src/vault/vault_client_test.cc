@@ -187,11 +187,118 @@ TEST_F(VaultClientRetryTest, NoRetryThatWouldOutliveTheDeadline) {
   EXPECT_EQ(t.requests().size(), 1u);
 }
 
+// Redirects and failover need answers that depend on the host.
+absl::StatusOr<HttpResponse> Answer(int status, std::string body, std::map<std::string, std::string> headers = {}) {
+  return HttpResponse{status, std::move(body), std::move(headers)};
+}
+bool HostIs(const HttpRequest& r, const std::string& base) { return r.url.rfind(base + "/", 0) == 0; }
+
+TEST(VaultClientRedirectTest, A307FromAStandbyIsFollowedOnceWithBodyAndToken) {
+  FakeTransport t;
+  t.SetHandler([](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+    if (HostIs(r, "https://standby:8200")) {
+      return Answer(307, "", {{"location", "https://active:8200/v1/pki/issue/web?x=1"}});
+    }
+    return Answer(200, R"({"data":{"certificate":"c"}})");
+  });
+  auto result = Client(t, "https://standby:8200")
+                    .Request("PUT", ParseSecretPath("pki/issue/web?x=1").value(),
+                             nlohmann::json{{"common_name", "a"}}, "hvs.tok", Soon());
+  ASSERT_TRUE(result.ok()) << result.status();
+  const auto requests = t.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1].url, "https://active:8200/v1/pki/issue/web?x=1");
+  EXPECT_EQ(requests[1].method, "PUT");
+  EXPECT_EQ(*requests[1].body, R"({"common_name":"a"})");
+  EXPECT_THAT(requests[1].headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("hvs.tok"))));
+}
+
+TEST(VaultClientRedirectTest, ARedirectFromHttpsToHttpIsRefused) {
+  FakeTransport t;
+  t.SetHandler([](const HttpRequest&) -> std::optional<absl::StatusOr<HttpResponse>> {
+    return Answer(307, "", {{"location", "http://active:8200/v1/auth/kubernetes/login"}});
+  });
+  auto login = Client(t).Login("kubernetes", "app", "eyJ.SECRET-JWT", Soon());
+  EXPECT_EQ(login.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(login.status().message(), HasSubstr("redirect would cause protocol downgrade"));
+  EXPECT_THAT(login.status().message(), HasSubstr("http://active:8200/v1/auth/kubernetes/login"));
+  EXPECT_THAT(login.status().message(), Not(HasSubstr("SECRET-JWT")));
+  EXPECT_EQ(t.requests().size(), 1u);  // nothing went out over plain HTTP
+}
+
+TEST(VaultClientRedirectTest, OnlyOneRedirectIsFollowed) {
+  FakeTransport t;
+  t.SetHandler([](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+    const std::string next = HostIs(r, "https://a:8200") ? "https://b:8200/v1/x" : "https://c:8200/v1/x";
+    return Answer(307, "", {{"location", next}});
+  });
+  auto result = Client(t, "https://a:8200").Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(result.status().message(), HasSubstr("another redirect, to https://c:8200/v1/x"));
+  EXPECT_THAT(result.status().message(), HasSubstr("redirected from GET https://a:8200/v1/x"));
+  EXPECT_EQ(t.requests().size(), 2u);
+}
+
+TEST(VaultClientFailoverTest, AnUnreachableOrSealedNodeMovesOnAndTheHealthyOneIsRemembered) {
+  for (const bool sealed : {false, true}) {
+    FakeTransport t;
+    t.SetHandler([sealed](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+      if (HostIs(r, "https://vault-0:8200")) {
+        if (sealed) return Answer(503, R"({"errors":["Vault is sealed"]})");
+        return absl::StatusOr<HttpResponse>(absl::UnavailableError("GET https://vault-0:8200/v1/x: Connection refused"));
+      }
+      return Answer(200, R"({"data":{"a":"b"}})");
+    });
+    HealthyAddressMemory memory;
+    ConnectionConfig c;
+    c.address = "https://vault-0:8200, https://vault-1:8200";
+    const VaultClient client = VaultClient::Create(t, c, RetryPolicy(), &memory).value();
+    ASSERT_TRUE(client.Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon()).ok());
+    ASSERT_EQ(t.requests().size(), 2u);
+    EXPECT_TRUE(HostIs(t.requests()[1], "https://vault-1:8200"));
+    // The next request, even from another client, starts at the healthy node.
+    const VaultClient another = VaultClient::Create(t, c, RetryPolicy(), &memory).value();
+    ASSERT_TRUE(another.Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon()).ok());
+    ASSERT_EQ(t.requests().size(), 3u);
+    EXPECT_TRUE(HostIs(t.requests()[2], "https://vault-1:8200")) << sealed;
+  }
+}
+
+TEST(VaultClientFailoverTest, ADenialIsAnAnswerNotAReasonToFailOver) {
+  FakeTransport t;
+  t.Script("GET", "/v1/x", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
+  ConnectionConfig c;
+  c.address = "https://vault-0:8200,https://vault-1:8200";
+  auto result = VaultClient::Create(t, c).value().Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(t.requests().size(), 1u);
+}
+
+TEST(VaultClientFailoverTest, WhenEveryNodeFailsTheErrorNamesEachOne) {
+  FakeTransport t;
+  t.SetHandler([](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+    if (HostIs(r, "https://vault-0:8200")) return Answer(503, R"({"errors":["Vault is sealed"]})");
+    return absl::StatusOr<HttpResponse>(absl::UnavailableError("GET https://vault-1:8200/v1/x: Connection refused"));
+  });
+  RetryPolicy no_retries;
+  no_retries.max_retries = 0;
+  ConnectionConfig c;
+  c.address = "https://vault-0:8200,https://vault-1:8200";
+  auto result = VaultClient::Create(t, c, no_retries).value().Request("GET", ParseSecretPath("x").value(),
+                                                                         std::nullopt, "t", Soon());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(result.status().message(), HasSubstr("https://vault-1:8200/v1/x: Connection refused"));
+  EXPECT_THAT(result.status().message(), HasSubstr("after trying https://vault-0:8200 (HTTP 503: Vault is sealed)"));
+  EXPECT_EQ(t.requests().size(), 2u);
+}
+
 TEST(VaultClientTest, CreateRejectsBadConfiguration) {
   FakeTransport t;
   ConnectionConfig c;
   c.address = "vault:8200";
   EXPECT_THAT(VaultClient::Create(t, c).status().message(), HasSubstr("want http://host:port"));
+  c.address = "https://vault-0:8200,vault-1:8200";
+  EXPECT_THAT(VaultClient::Create(t, c).status().message(), HasSubstr("\"vault-1:8200\" in"));
   c.address = "https://vault:8200";
   c.tls.client_cert = "/etc/hostname";
   EXPECT_THAT(VaultClient::Create(t, c).status().message(), HasSubstr("both client cert and client key must be provided"));

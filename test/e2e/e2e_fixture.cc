@@ -1,7 +1,10 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "e2e/e2e_fixture.h"
 
+#include <httplib.h>
 #include <stdlib.h>
+
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "support/jwt.h"
@@ -32,6 +35,21 @@ std::string MountOutcome::Version(const std::string& id) const {
     if (v.id() == id) return v.version();
   }
   return "";
+}
+
+std::string ScrapeMetrics(const std::string& host_port) {
+  const size_t colon = host_port.rfind(':');
+  httplib::Client client(host_port.substr(0, colon), std::stoi(host_port.substr(colon + 1)));
+  auto res = client.Get("/metrics");
+  return res && res->status == 200 ? res->body : "";
+}
+
+double MetricSample(const std::string& metrics, const std::string& series) {
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  }
+  return -1;
 }
 
 void E2eTest::SetUpTestSuite() {

@@ -28,6 +28,13 @@ struct MountOutcome {
   std::string Version(const std::string& id) const;
 };
 
+// GET /metrics from the provider's health address ("host:port"); "" on failure.
+std::string ScrapeMetrics(const std::string& host_port);
+
+// The value of the sample `series` (name{labels}, labels exactly as rendered)
+// in a Prometheus text exposition, or -1 when absent.
+double MetricSample(const std::string& metrics, const std::string& series);
+
 class E2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite();

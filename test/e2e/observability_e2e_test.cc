@@ -17,21 +17,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string Scrape(const std::string& host_port) {
-  const size_t colon = host_port.rfind(':');
-  httplib::Client client(host_port.substr(0, colon), std::stoi(host_port.substr(colon + 1)));
-  auto res = client.Get("/metrics");
-  return res && res->status == 200 ? res->body : "";
-}
-
-// The value of the sample `name{labels}` (labels exactly as rendered), or -1.
-double Sample(const std::string& metrics, const std::string& series) {
-  std::istringstream lines(metrics);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  }
-  return -1;
-}
+std::string Scrape(const std::string& host_port) { return ScrapeMetrics(host_port); }
+double Sample(const std::string& metrics, const std::string& series) { return MetricSample(metrics, series); }
 
 class ObservabilityE2eTest : public E2eTest {};
 

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -38,9 +40,20 @@ class FakeTransport final : public vault::HttpTransport {
     failures_[absl::StrCat(method, " ", path)] = std::move(failure);
   }
 
+  // Answers every request `handler` returns a value for, before the script
+  // (for tests that care about the host, e.g. failover and redirects).
+  using Handler = std::function<std::optional<absl::StatusOr<vault::HttpResponse>>(const vault::HttpRequest&)>;
+  void SetHandler(Handler handler) {
+    std::lock_guard<std::mutex> lock(mu_);
+    handler_ = std::move(handler);
+  }
+
   absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mu_);
     requests_.push_back(request);
+    if (handler_) {
+      if (auto answer = handler_(request); answer.has_value()) return *answer;
+    }
     std::string path = request.url.substr(request.url.find('/', request.url.find("://") + 3));
     path = path.substr(0, path.find('?'));
     const std::string key = absl::StrCat(request.method, " ", path);
@@ -73,6 +86,7 @@ class FakeTransport final : public vault::HttpTransport {
   std::map<std::string, std::deque<vault::HttpResponse>> script_;
   std::map<std::string, absl::Status> failures_;
   std::vector<vault::HttpRequest> requests_;
+  Handler handler_;
 };
 
 // A login response carrying `token`.

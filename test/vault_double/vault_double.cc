@@ -126,6 +126,19 @@ void WidenListenBacklog(int port) {
   }
 }
 
+// Percent-encodes a query key or value.
+std::string QueryEscape(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "%", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::ordered_json Envelope(const nlohmann::json& data) {
@@ -275,6 +288,11 @@ void VaultDouble::SetSealed(bool sealed) {
   std::lock_guard<std::mutex> lock(mu_);
   sealed_ = sealed;
 }
+void VaultDouble::SetStandby(bool standby, std::string active_address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  standby_ = standby;
+  active_address_ = std::move(active_address);
+}
 void VaultDouble::SetLatency(std::chrono::milliseconds latency) {
   std::lock_guard<std::mutex> lock(mu_);
   latency_ = latency;
@@ -346,12 +364,23 @@ Reply VaultDouble::Route(const std::string& method, const std::string& full_path
   if (!absl::ConsumePrefix(&path_view, "/v1/")) return Error(404, "");
   const std::string path(path_view);
   if (path == "sys/health") {
-    nlohmann::ordered_json health = {{"initialized", true}, {"sealed", sealed_}, {"standby", false},
+    nlohmann::ordered_json health = {{"initialized", true}, {"sealed", sealed_}, {"standby", standby_},
                                      {"performance_standby", false}, {"server_time_utc", UnixNow()},
                                      {"version", "1.17.0"}, {"cluster_name", "vault-double"}};
-    return Json(sealed_ ? 503 : 200, health);
+    return Json(sealed_ ? 503 : standby_ ? 429 : 200, health);
   }
   if (sealed_) return Error(503, "Vault is sealed");
+  if (standby_) {
+    if (active_address_.empty()) return Error(503, "no active Vault instance found");
+    std::string location = absl::StrCat(active_address_, full_path);
+    char separator = '?';
+    for (const auto& [key, value] : query) {
+      absl::StrAppend(&location, std::string(1, separator), QueryEscape(key), "=", QueryEscape(value));
+      separator = '&';
+    }
+    Bump("redirect");
+    return Reply{307, "", {{"location", location}}};
+  }
 
   auto ns_header = headers.find("x-vault-namespace");
   std::string ns = ns_header == headers.end() ? "" : std::string(absl::StripSuffix(ns_header->second, "/"));

@@ -78,6 +78,12 @@ class VaultDouble {
   void AddFault(Fault fault);
   void ClearFaults();
   void SetSealed(bool sealed);
+  // Makes this node an HA standby that does not forward (as with
+  // X-Vault-No-Request-Forwarding): every request but sys/health gets a 307 to
+  // `active_address` (e.g. "http://127.0.0.1:8201") with the same path and
+  // query; with an empty address, 503 "no active Vault instance found".
+  // sys/health answers 429 with "standby": true.
+  void SetStandby(bool standby, std::string active_address = "");
   void SetLatency(std::chrono::milliseconds latency);
   // Every issued token expires now (as when its TTL runs out).
   void ExpireAllTokens();
@@ -162,6 +168,8 @@ class VaultDouble {
   std::map<std::string, int64_t> counters_;
   std::vector<Fault> faults_;
   bool sealed_ = false;
+  bool standby_ = false;
+  std::string active_address_;
   std::chrono::milliseconds latency_{0};
   int64_t inflight_ = 0;
   std::set<std::string> connections_seen_;  // client address:port pairs

@@ -126,5 +126,20 @@ TEST_F(VaultDoubleTest, SealedFaultsAndNamespaces) {  // §5.2, §3.1
   EXPECT_EQ(nlohmann::json::parse(ns.body)["data"]["data"]["username"], "team-a-user");
 }
 
+TEST_F(VaultDoubleTest, StandbysRedirectWithPathAndQueryOrHaveNoActiveNode) {  // §5.3, §5.4
+  vault_->SetStandby(true, "https://active:8200");
+  EXPECT_EQ(Call("GET", "/v1/sys/health").status, 429);
+  EXPECT_TRUE(nlohmann::json::parse(Call("GET", "/v1/sys/health").body)["standby"].get<bool>());
+  auto redirect = vault_->Handle("GET", "/v1/secret/data/app", {{"version", "2"}}, {}, "");
+  EXPECT_EQ(redirect.status, 307);
+  EXPECT_EQ(redirect.headers["location"], "https://active:8200/v1/secret/data/app?version=2");
+  vault_->SetStandby(true, "");
+  auto leaderless = Call("POST", "/v1/auth/kubernetes/login", Login());
+  EXPECT_EQ(leaderless.status, 503);
+  EXPECT_EQ(leaderless.body, "{\"errors\":[\"no active Vault instance found\"]}\n");
+  vault_->SetStandby(false);
+  EXPECT_EQ(Call("POST", "/v1/auth/kubernetes/login", Login()).status, 200);
+}
+
 }  // namespace
 }  // namespace vcp::testing

@@ -73,6 +73,7 @@ class Mounter {
   vault::HttpTransport* transport_;
   vault::TokenCache* tokens_;
   MounterOptions options_;
+  mutable vault::HealthyAddressMemory addresses_;  // which Vault address answered last
 };
 
 }  // namespace vcp::mount

@@ -40,6 +40,12 @@ class Metrics {
   // A leased response was reused instead of read again.
   void LeaseReuse();
 
+  // A request moved on from one Vault address of a list to the next.
+  void VaultFailover();
+
+  // A Vault redirect (301/302/307) was followed.
+  void VaultRedirect();
+
   // Prometheus text exposition format (version 0.0.4).
   std::string Render() const;
 

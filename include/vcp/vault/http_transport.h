@@ -24,7 +24,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> body;
   TlsConfig tls;
-  std::chrono::milliseconds timeout{60000};  // whole request, connection included
+  std::chrono::milliseconds timeout{60000};          // whole request, connection included
+  std::chrono::milliseconds connect_timeout{10000};  // connection (and TLS handshake) alone
 };
 
 struct HttpResponse {

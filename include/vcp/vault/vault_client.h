@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "vcp/vault/address_list.h"
 #include "vcp/vault/connection_config.h"
 #include "vcp/vault/http_transport.h"
 #include "vcp/vault/secret_path.h"
@@ -42,11 +43,20 @@ struct LoginResult {
 
 class VaultClient {
  public:
-  // Checks `config` (address scheme, client certificate and key given
-  // together, TLS files present) and returns a client. InvalidArgument with
-  // the offending setting named otherwise. `transport` must outlive the client.
+  // Checks `config` (address scheme of every address in the comma-separated
+  // list, client certificate and key given together, TLS files present) and
+  // returns a client. InvalidArgument with the offending setting named
+  // otherwise. `transport` and `memory` (may be null: then the first address
+  // is always tried first) must outlive the client.
+  //
+  // Every request goes to one address of the list, starting with the one
+  // `memory` says answered last. A connection failure, a 503 (sealed, no
+  // active node) or a standby that cannot serve (a redirect it cannot
+  // complete) moves on to the next address. One 301/302/307 redirect is
+  // followed, re-sending the body, unless it would downgrade https to http.
   static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config,
-                                            RetryPolicy retry = RetryPolicy());
+                                            RetryPolicy retry = RetryPolicy(),
+                                            HealthyAddressMemory* memory = nullptr);
 
   // POST /v1/auth/<auth_mount>/login {"jwt","role"}. Errors: Vault's status
   // mapped to a code (403 PermissionDenied, 400 InvalidArgument, ...) with
@@ -68,33 +78,49 @@ class VaultClient {
                                          const std::optional<nlohmann::json>& body,
                                          const std::string& token, Deadline deadline) const;
 
-  // "<address><path>" for messages and logs (no query values are secret, but
-  // they are left out all the same).
+  // "<address><path>" for messages and logs, with the address tried first
+  // (no query values are secret, but they are left out all the same).
   std::string DisplayUrl(const std::string& path) const;
 
   const ConnectionConfig& config() const { return config_; }
 
  private:
-  VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
-              std::string base_url, std::string unix_socket);
+  // A response and where it came from.
+  struct Answer {
+    HttpResponse response;
+    std::string where;  // "<METHOD> <url>" of the request that was answered
+  };
 
-  // `operation` labels the request in metrics: login, read, renew, revoke.
-  absl::StatusOr<HttpResponse> Send(const std::string& operation, const std::string& method,
-                                    const std::string& target,
-                                    const std::optional<std::string>& body,
-                                    const std::string& token, Deadline deadline) const;
+  VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
+              std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory);
+
+  // Sends with retries, failover and redirects. `operation` labels the
+  // request in metrics: login, read, renew, revoke.
+  absl::StatusOr<Answer> Send(const std::string& operation, const std::string& method,
+                              const std::string& target, const std::optional<std::string>& body,
+                              const std::string& token, Deadline deadline) const;
+
+  // One round over the address list: each address in turn (from the
+  // remembered one) until one can serve.
+  absl::StatusOr<Answer> SendToCluster(const std::string& operation, HttpRequest request,
+                                       const std::string& target, Deadline deadline) const;
+
+  // One address: the request, and one redirect when the answer is one.
+  absl::StatusOr<Answer> SendFollowingRedirect(const std::string& operation, HttpRequest request,
+                                               const VaultEndpoint& endpoint) const;
+
+  // One HTTP exchange, with its metric.
+  absl::StatusOr<HttpResponse> SendOnce(const std::string& operation, const HttpRequest& request,
+                                        const VaultEndpoint& endpoint) const;
 
   // Parses a login or renew response's auth block.
   absl::StatusOr<LoginResult> ParseAuth(const std::string& where, const HttpResponse& response) const;
 
-  // One attempt, without retries.
-  absl::StatusOr<HttpResponse> SendOnce(const std::string& operation, const HttpRequest& request) const;
-
   HttpTransport* transport_;
   ConnectionConfig config_;
   RetryPolicy retry_;
-  std::string base_url_;     // scheme://host[:port] without trailing slash
-  std::string unix_socket_;  // for unix:// addresses
+  std::vector<VaultEndpoint> endpoints_;  // at least one
+  HealthyAddressMemory* memory_;          // may be null
 };
 
 // Turns Vault's `errors` array into one line: go-multierror's
