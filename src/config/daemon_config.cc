@@ -129,6 +129,10 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
              "Reuse a leased Vault response (database credentials, certificates, ...) for a pod's "
              "later Mounts until two thirds of its lease has passed, instead of minting a new one "
              "on every rotation poll.");
+  flags.Bool("revoke-tokens", &c.revoke_tokens,
+             "Revoke (auth/token/revoke-self) a pod's Vault token when it leaves the token cache, "
+             "and every cached token at shutdown. Revoking a token also revokes the leases created "
+             "with it (database credentials, ...) that pods may still be using.");
   flags.String("kubernetes-service-account-dir", &c.kubernetes_service_account_dir,
                "Directory with the provider's own service account token, ca.crt and namespace, for "
                "Kubernetes API calls (TokenRequest fallback, HMAC key Secret).");

@@ -77,8 +77,7 @@ constexpr std::chrono::minutes kDenialReloginInterval(5);
 
 // Stores a login or renewal in `session`: the token is refreshed once two
 // thirds of its TTL have passed. REQUIRES: session.mu held.
-void StoreTokenLocked(vault::PodSession& session, const vault::LoginResult& login, vault::PodSession::TimePoint now)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+void StoreTokenLocked(vault::PodSession& session, const vault::LoginResult& login, vault::PodSession::TimePoint now) {
   session.token = login.client_token;
   session.renewable = login.renewable;
   session.refresh_at = login.lease_duration_seconds > 0
@@ -90,8 +89,7 @@ void StoreTokenLocked(vault::PodSession& session, const vault::LoginResult& logi
 absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::string& auth_mount,
                                         const MountParams& p, const JwtSource& jwt_source,
                                         vault::Deadline deadline, vault::PodSession& session,
-                                        vault::PodSession::TimePoint now)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+                                        vault::PodSession::TimePoint now) {
   VCP_ASSIGN_OR_RETURN(const std::string jwt, jwt_source());
   auto login = client.Login(auth_mount, p.role_name, jwt, deadline);
   Metrics::Get().Login(login.ok());
@@ -102,6 +100,7 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
                                    p.pod.ns, "/", p.pod.service_account, ": "));
   }
   StoreTokenLocked(session, *login, now);
+  session.connection = client.config();
   session.login_ttl_seconds = login->lease_duration_seconds;
   session.leases.clear();  // they belonged to the previous token
   return session.token;
@@ -113,8 +112,7 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
 absl::StatusOr<std::string> RefreshLocked(const VaultClient& client, const std::string& auth_mount,
                                           const MountParams& p, const JwtSource& jwt_source,
                                           vault::Deadline deadline, vault::PodSession& session,
-                                          vault::PodSession::TimePoint now, int* logins)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mu) {
+                                          vault::PodSession::TimePoint now, int* logins) {
   if (session.renewable) {
     auto renewed = client.RenewSelf(session.token, deadline);
     if (renewed.ok() && renewed->lease_duration_seconds * 3 >= session.login_ttl_seconds) {
@@ -130,7 +128,14 @@ absl::StatusOr<std::string> RefreshLocked(const VaultClient& client, const std::
 }  // namespace
 
 Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options)
-    : transport_(&transport), tokens_(&tokens), options_(std::move(options)) {}
+    : transport_(&transport), tokens_(&tokens), options_(std::move(options)) {
+  if (options_.revoke_tokens) revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry);
+}
+
+int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {
+  if (!revoker_) return 0;
+  return revoker_->RevokeNow(tokens_->TakeAll(), deadline);
+}
 
 absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline deadline) const {
   const vault::ConnectionConfig connection =
@@ -177,11 +182,14 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
 
   MountResult result;
   const auto now = options_.now ? options_.now() : std::chrono::steady_clock::now();
-  const std::shared_ptr<vault::PodSession> session = tokens_->GetOrCreate(SessionKey(connection, auth_mount, p));
+  std::vector<std::shared_ptr<vault::PodSession>> evicted;
+  const std::shared_ptr<vault::PodSession> session =
+      tokens_->GetOrCreate(SessionKey(connection, auth_mount, p), revoker_ ? &evicted : nullptr);
+  if (!evicted.empty()) revoker_->RevokeLater(std::move(evicted));
   std::string token;
   bool fresh_login = false;
   {
-    absl::MutexLock lock(&session->mu);
+    std::lock_guard<std::mutex> lock(session->mu);
     Metrics::Get().TokenCacheLookup(!session->token.empty(), tokens_->size());
     if (session->token.empty()) {
       VCP_ASSIGN_OR_RETURN(token, LoginLocked(client, auth_mount, p, jwt_source, deadline, *session, now));
@@ -199,7 +207,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
 
   // Leased responses still within their reuse window need no Vault call.
   {
-    absl::MutexLock lock(&session->mu);
+    std::lock_guard<std::mutex> lock(session->mu);
     for (PlannedRead& read : reads) {
       auto cached = session->leases.find(read.key);
       if (!read.reusable || cached == session->leases.end()) continue;
@@ -227,7 +235,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     absl::StatusOr<std::string> renewed;
     bool relogged = false;
     {
-      absl::MutexLock lock(&session->mu);
+      std::lock_guard<std::mutex> lock(session->mu);
       if (!session->token.empty() && session->token != token) {
         renewed = session->token;
       } else if (session->denial_relogin_at.has_value() && now - *session->denial_relogin_at < kDenialReloginInterval) {
@@ -254,7 +262,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     }
     read.result = client.Request(read.method, read.path, read.body, *renewed, deadline);
     if (relogged && read.result.ok()) {
-      absl::MutexLock lock(&session->mu);
+      std::lock_guard<std::mutex> lock(session->mu);
       session->denial_relogin_at.reset();  // the old token was the problem, not a policy
     }
   });
@@ -262,7 +270,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
 
   // Remember leased responses for the pod's later Mounts (rotation polls).
   {
-    absl::MutexLock lock(&session->mu);
+    std::lock_guard<std::mutex> lock(session->mu);
     for (const PlannedRead& read : reads) {
       if (!read.reusable || read.reused || !read.result.ok()) continue;
       if (auto window = ReuseWindow(*read.result); window.has_value()) {

@@ -104,6 +104,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.default_auth_mount = config.vault_mount;
   options.retry.max_retries = config.vault_max_retries;
   options.lease_reuse = config.lease_reuse;
+  options.revoke_tokens = config.revoke_tokens;
   options.version_key = [&version_keys] { return version_keys.Key(); };
   if (kube_client) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {
@@ -154,6 +155,11 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
     spdlog::warn("in-flight mounts did not finish within {}s; exiting anyway", grace.count());
     spdlog::shutdown();
     _exit(0);
+  }
+  if (config.revoke_tokens) {
+    const size_t cached = tokens.size();
+    const int revoked = mounter.RevokeCachedTokens(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    spdlog::info("revoked {} of {} cached Vault tokens (-revoke-tokens)", revoked, cached);
   }
   spdlog::info("shutdown complete");
   return absl::OkStatus();

@@ -24,9 +24,24 @@ TEST(TokenCacheTest, EvictsLeastRecentlyUsed) {
   EXPECT_EQ(cache.GetOrCreate("a"), a);
   auto b = cache.GetOrCreate("b");
   {
-    absl::MutexLock lock(&b->mu);
+    std::lock_guard<std::mutex> lock(b->mu);
     EXPECT_TRUE(b->token.empty()) << "b was evicted, so it is a fresh session";
   }
+}
+
+TEST(TokenCacheTest, EvictedSessionsAreHandedBackAndTakeAllEmptiesTheCache) {
+  TokenCache cache(2);
+  std::vector<std::shared_ptr<PodSession>> evicted;
+  auto a = cache.GetOrCreate("a", &evicted);
+  auto b = cache.GetOrCreate("b", &evicted);
+  EXPECT_TRUE(evicted.empty());
+  cache.GetOrCreate("c", &evicted);
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0], a);
+  auto all = cache.TakeAll();
+  EXPECT_EQ(all.size(), 2u);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_NE(cache.GetOrCreate("b"), b) << "taken sessions are gone from the cache";
 }
 
 TEST(TokenCacheTest, CapacityZeroOrNegativeDisablesSharing) {

@@ -378,6 +378,15 @@ absl::StatusOr<LoginResult> VaultClient::RenewSelf(const std::string& token, Dea
   return ParseAuth(answer.where, answer.response);
 }
 
+absl::Status VaultClient::RevokeSelf(const std::string& token, Deadline deadline) const {
+  VCP_ASSIGN_OR_RETURN(Answer answer,
+                       Send("revoke", "POST", "/v1/auth/token/revoke-self", std::string("{}"), token, deadline));
+  if (answer.response.status < 200 || answer.response.status >= 300) {
+    return ErrorFromResponse(answer.where, answer.response);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LoginResult> VaultClient::ParseAuth(const std::string& where, const HttpResponse& response) const {
   if (response.status < 200 || response.status >= 300) return ErrorFromResponse(where, response);
   nlohmann::json envelope = nlohmann::json::parse(response.body, nullptr, false);

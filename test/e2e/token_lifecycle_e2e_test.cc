@@ -37,5 +37,35 @@ TEST_F(TokenLifecycleE2eTest, PolicyDenialDoesNotCauseALoginStorm) {
   EXPECT_LE(vault_->Count("login"), 2);
 }
 
+TEST_F(TokenLifecycleE2eTest, WithRevokeTokensEvictedAndRemainingTokensAreRevoked) {
+  auto& provider = StartProvider({"-revoke-tokens", "-cache-size=1"});
+  Pod one;
+  Pod two;
+  two.name = "app-2";
+  two.uid = "uid-2";
+  const char objects[] = "- {objectName: a, secretPath: secret/data/app, secretKey: username}";
+  ASSERT_TRUE(Send(Mount(objects, one)).status.ok());
+  ASSERT_TRUE(Send(Mount(objects, two)).status.ok());  // pod one's token leaves the cache
+  for (int i = 0; i < 200 && vault_->Count("POST /v1/auth/token/revoke-self") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 1);
+  EXPECT_EQ(provider.Stop(), 0);
+  EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 2) << "pod two's token, at shutdown";
+  EXPECT_THAT(provider.Log(), ::testing::HasSubstr("revoked 1 of 1 cached Vault tokens"));
+}
+
+TEST_F(TokenLifecycleE2eTest, TokensAreNotRevokedByDefault) {
+  auto& provider = StartProvider({"-cache-size=1"});
+  Pod two;
+  two.name = "app-2";
+  two.uid = "uid-2";
+  const char objects[] = "- {objectName: a, secretPath: secret/data/app, secretKey: username}";
+  ASSERT_TRUE(Send(Mount(objects)).status.ok());
+  ASSERT_TRUE(Send(Mount(objects, two)).status.ok());
+  EXPECT_EQ(provider.Stop(), 0);
+  EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 0);
+}
+
 }  // namespace
 }  // namespace vcp::testing

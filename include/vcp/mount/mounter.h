@@ -14,7 +14,9 @@
 
 #include "absl/status/statusor.h"
 #include "vcp/mount/mount_params.h"
+#include "vcp/mount/token_revoker.h"
 #include "vcp/mount/object_version.h"
+#include "vcp/vault/address_list.h"
 #include "vcp/vault/connection_config.h"
 #include "vcp/vault/http_transport.h"
 #include "vcp/vault/token_cache.h"
@@ -28,6 +30,7 @@ struct MounterOptions {
   size_t max_parallel_reads = 8;  // per Mount
   vault::RetryPolicy retry;       // for every Vault request
   bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
+  bool revoke_tokens = false;     // -revoke-tokens: revoke tokens evicted from the cache, and at shutdown
   // The HMAC key for object versions now (required).
   std::function<std::string()> version_key;
   // Creates a token for the pod when the driver passed none for the class's
@@ -69,11 +72,17 @@ class Mounter {
   // object and the Vault path. No message contains a token or secret value.
   absl::StatusOr<MountResult> Mount(const MountParams& params, vault::Deadline deadline) const;
 
+  // With `revoke_tokens`: empties the token cache and revokes every token in
+  // it by `deadline` (at shutdown, after the last Mount). Returns how many
+  // were revoked; 0 without `revoke_tokens`.
+  int RevokeCachedTokens(vault::Deadline deadline) const;
+
  private:
   vault::HttpTransport* transport_;
   vault::TokenCache* tokens_;
   MounterOptions options_;
   mutable vault::HealthyAddressMemory addresses_;  // which Vault address answered last
+  std::unique_ptr<TokenRevoker> revoker_;          // with revoke_tokens only
 };
 
 }  // namespace vcp::mount

@@ -3,34 +3,42 @@
 // Vault tokens shared by the Mounts of one pod: a bounded LRU of sessions,
 // one per pod and auth configuration. The key never includes the pod's JWT
 // (the driver hands out a fresh one on every Mount).
+//
+// Locks are std::mutex rather than absl::Mutex: Debian's abseil is built
+// without ThreadSanitizer annotations, so TSan cannot see absl::Mutex
+// ordering, while it understands std::mutex fully.
 #pragma once
 
 #include <chrono>
 #include <list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include <nlohmann/json.hpp>
+
+#include "vcp/vault/connection_config.h"
 
 namespace vcp::vault {
 
 // The Vault token of one pod and auth configuration. Its mutex serialises
-// logins, so concurrent Mounts of one pod log in once.
+// logins, so concurrent Mounts of one pod log in once. Every field is
+// guarded by `mu`.
 struct PodSession {
   using TimePoint = std::chrono::steady_clock::time_point;
 
-  absl::Mutex mu;
-  std::string token ABSL_GUARDED_BY(mu);  // empty until the first login
-  bool renewable ABSL_GUARDED_BY(mu) = false;
-  int64_t login_ttl_seconds ABSL_GUARDED_BY(mu) = 0;      // TTL the login granted
-  TimePoint refresh_at ABSL_GUARDED_BY(mu) = TimePoint::max();  // renew or log in again from here on
+  std::mutex mu;
+  std::string token;                 // empty until the first login
+  ConnectionConfig connection;       // where the token was issued (to revoke it)
+  bool renewable = false;
+  int64_t login_ttl_seconds = 0;               // TTL the login granted
+  TimePoint refresh_at = TimePoint::max();     // renew or log in again from here on
   // When a 403 on a cached token last caused a re-login (limits re-logins on policy denials).
-  std::optional<TimePoint> denial_relogin_at ABSL_GUARDED_BY(mu);
+  std::optional<TimePoint> denial_relogin_at;
 
   // Leased responses (database credentials, certificates, ...) obtained with
   // this token, by request, reused until `reuse_until`. Cleared when the
@@ -39,7 +47,7 @@ struct PodSession {
     nlohmann::json envelope;
     TimePoint reuse_until;
   };
-  std::map<std::string, Lease> leases ABSL_GUARDED_BY(mu);
+  std::map<std::string, Lease> leases;
 };
 
 class TokenCache {
@@ -52,9 +60,14 @@ class TokenCache {
   TokenCache& operator=(const TokenCache&) = delete;
 
   // Returns the session for `key`, creating it when absent and marking it
-  // most recently used; evicts the least recently used beyond capacity.
-  // Thread-safe. An evicted session stays valid for holders of the pointer.
-  std::shared_ptr<PodSession> GetOrCreate(const std::string& key);
+  // most recently used; evicts the least recently used beyond capacity and,
+  // when `evicted` is given, appends them to it. Thread-safe. An evicted
+  // session stays valid for holders of the pointer.
+  std::shared_ptr<PodSession> GetOrCreate(const std::string& key,
+                                          std::vector<std::shared_ptr<PodSession>>* evicted = nullptr);
+
+  // Removes and returns every session (at shutdown). Thread-safe.
+  std::vector<std::shared_ptr<PodSession>> TakeAll();
 
   // Number of sessions held.
   size_t size() const;
@@ -63,9 +76,9 @@ class TokenCache {
   using Entry = std::pair<std::string, std::shared_ptr<PodSession>>;
 
   const int capacity_;
-  mutable absl::Mutex mu_;
-  std::list<Entry> lru_ ABSL_GUARDED_BY(mu_);  // front = most recently used
-  std::unordered_map<std::string, std::list<Entry>::iterator> index_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;
+  std::list<Entry> lru_;  // front = most recently used; guarded by mu_
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
 };
 
 }  // namespace vcp::vault

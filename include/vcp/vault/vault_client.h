@@ -68,6 +68,11 @@ class VaultClient {
   // TTL (the token itself is unchanged). Errors as for Login.
   absl::StatusOr<LoginResult> RenewSelf(const std::string& token, Deadline deadline) const;
 
+  // POST /v1/auth/token/revoke-self with `token`: Vault revokes the token
+  // and every lease created with it. OK on 204 (or any 2xx); errors as for
+  // Login. An already expired or revoked token answers 403: also an error.
+  absl::Status RevokeSelf(const std::string& token, Deadline deadline) const;
+
   // Sends `method` to `path` with `token` and an optional JSON body and
   // returns the response envelope (a JSON object with at least "data").
   // Errors: 403 PermissionDenied, 404 NotFound (with Vault's warnings), 400
