@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "vcp/mount/object_content.h"
 #include "vcp/util/concurrency.h"
@@ -26,6 +27,8 @@ struct PlannedRead {
   std::string key;           // method, target and body: what makes two reads the same
   bool reusable = true;      // every object sharing it allows lease reuse
   bool reused = false;       // served from the pod's lease cache
+  std::shared_ptr<vault::PodSession::Flight> leading;    // this Mount reads it for the pod's other Mounts
+  std::shared_ptr<vault::PodSession::Flight> following;  // another Mount of the pod is reading it
   absl::StatusOr<nlohmann::json> result = absl::UnknownError("not fetched");
 };
 
@@ -209,25 +212,48 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   {
     std::lock_guard<std::mutex> lock(session->mu);
     for (PlannedRead& read : reads) {
+      if (!read.reusable) continue;
       auto cached = session->leases.find(read.key);
-      if (!read.reusable || cached == session->leases.end()) continue;
-      if (now >= cached->second.reuse_until) {
+      if (cached != session->leases.end() && now >= cached->second.reuse_until) {
         session->leases.erase(cached);
-        continue;
+        cached = session->leases.end();
       }
-      read.result = cached->second.envelope;
-      read.reused = true;
-      ++result.reused;
-      Metrics::Get().LeaseReuse();
+      if (cached != session->leases.end()) {
+        read.result = cached->second.envelope;
+        read.reused = true;
+        ++result.reused;
+        Metrics::Get().LeaseReuse();
+      } else if (auto flight = session->flights.find(read.key); flight != session->flights.end()) {
+        read.following = flight->second;
+      } else {
+        read.leading = std::make_shared<vault::PodSession::Flight>();
+        session->flights.emplace(read.key, read.leading);
+      }
     }
   }
 
   std::atomic<int> relogins{0};
-  ForEachConcurrently(reads.size(), options_.max_parallel_reads, [&](size_t i) {
-    PlannedRead& read = reads[i];
-    if (read.reused) return;
+  const auto read_one = [&](PlannedRead& read) {
+    if (read.following) {
+      // Another Mount of this pod is reading the same request: use its
+      // response if it carries a lease, else read fresh.
+      std::unique_lock<std::mutex> lock(read.following->mu);
+      if (read.following->done_cv.wait_until(lock, deadline, [&] { return read.following->done; }) &&
+          read.following->envelope.has_value() && ReuseWindow(*read.following->envelope).has_value()) {
+        read.result = *read.following->envelope;
+        read.reused = true;
+        Metrics::Get().LeaseReuse();
+        return;
+      }
+    }
     read.result = client.Request(read.method, read.path, read.body, token, deadline);
-    if (read.result.ok() || !absl::IsPermissionDenied(read.result.status()) || fresh_login) return;
+    if (read.result.ok() || !absl::IsPermissionDenied(read.result.status())) return;
+    // Vault says "invalid token" (next to "permission denied") for a revoked
+    // or expired token: a new login fixes that, so it is never rate-limited,
+    // even right after a login. OpenBao says only "permission denied"; then
+    // the interval below applies.
+    const bool token_invalid = absl::StrContains(read.result.status().message(), "; invalid token");
+    if (fresh_login && !token_invalid) return;
     // The cached token may have been revoked or expired early: log in again
     // (once for all reads of this pod) and retry this read once. A policy
     // denial survives a fresh token, so a pod re-logs in for a denial at most
@@ -238,7 +264,8 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       std::lock_guard<std::mutex> lock(session->mu);
       if (!session->token.empty() && session->token != token) {
         renewed = session->token;
-      } else if (session->denial_relogin_at.has_value() && now - *session->denial_relogin_at < kDenialReloginInterval) {
+      } else if (!token_invalid && session->denial_relogin_at.has_value() &&
+                 now - *session->denial_relogin_at < kDenialReloginInterval) {
         // Denied again soon after a fresh token was denied too: a policy denial.
         read.result = absl::Status(read.result.status().code(),
                                    absl::StrCat(read.result.status().message(),
@@ -248,7 +275,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
         renewed = LoginLocked(client, auth_mount, p, jwt_source, deadline, *session, now);
         if (renewed.ok()) {
           relogins.fetch_add(1);
-          session->denial_relogin_at = now;
+          if (!token_invalid) session->denial_relogin_at = now;
           relogged = true;
         }
       }
@@ -265,19 +292,30 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       std::lock_guard<std::mutex> lock(session->mu);
       session->denial_relogin_at.reset();  // the old token was the problem, not a policy
     }
+  };
+  ForEachConcurrently(reads.size(), options_.max_parallel_reads, [&](size_t i) {
+    PlannedRead& read = reads[i];
+    if (read.reused) return;
+    read_one(read);
+    if (!read.leading) return;
+    {
+      std::lock_guard<std::mutex> lock(session->mu);
+      // Store the lease before the flight ends, so a Mount arriving now finds one or the other.
+      if (read.result.ok()) {
+        if (auto window = ReuseWindow(*read.result); window.has_value()) {
+          session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
+        }
+      }
+      session->flights.erase(read.key);
+    }
+    {
+      std::lock_guard<std::mutex> lock(read.leading->mu);
+      if (read.result.ok()) read.leading->envelope = *read.result;
+      read.leading->done = true;
+    }
+    read.leading->done_cv.notify_all();
   });
   result.logins += relogins.load();
-
-  // Remember leased responses for the pod's later Mounts (rotation polls).
-  {
-    std::lock_guard<std::mutex> lock(session->mu);
-    for (const PlannedRead& read : reads) {
-      if (!read.reusable || read.reused || !read.result.ok()) continue;
-      if (auto window = ReuseWindow(*read.result); window.has_value()) {
-        session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
-      }
-    }
-  }
 
   for (const PlannedRead& read : reads) {
     result.vault_reads.push_back(absl::StrCat(read.method, " ", read.path.path, read.reused ? " (lease reused)" : ""));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <list>
 #include <map>
 #include <memory>
@@ -48,6 +49,16 @@ struct PodSession {
     TimePoint reuse_until;
   };
   std::map<std::string, Lease> leases;
+
+  // A reusable read in progress for this pod, by request: concurrent Mounts
+  // of the pod wait for it instead of minting a second credential.
+  struct Flight {
+    std::mutex mu;
+    std::condition_variable done_cv;
+    bool done = false;                 // guarded by Flight::mu
+    std::optional<nlohmann::json> envelope;  // the response, when it succeeded
+  };
+  std::map<std::string, std::shared_ptr<Flight>> flights;
 };
 
 class TokenCache {
