@@ -74,6 +74,9 @@ std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth
 
 using JwtSource = std::function<absl::StatusOr<std::string>()>;
 
+// How many requests a pod session remembers as answered without a lease.
+constexpr size_t kMaxUnleasedReads = 256;
+
 // How long after a denial-triggered re-login another one may happen for the
 // same pod: a policy that denies a path denies it for a fresh token too.
 constexpr std::chrono::minutes kDenialReloginInterval(5);
@@ -223,6 +226,8 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
         read.reused = true;
         ++result.reused;
         Metrics::Get().LeaseReuse();
+      } else if (session->unleased_reads.count(read.key) != 0) {
+        // Answered without a lease before: read it fresh, nobody to wait for.
       } else if (auto flight = session->flights.find(read.key); flight != session->flights.end()) {
         read.following = flight->second;
       } else {
@@ -297,17 +302,23 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     PlannedRead& read = reads[i];
     if (read.reused) return;
     read_one(read);
-    if (!read.leading) return;
+    if (!read.reusable || read.reused) return;
     {
       std::lock_guard<std::mutex> lock(session->mu);
-      // Store the lease before the flight ends, so a Mount arriving now finds one or the other.
+      // Store a lease before the flight ends, so a Mount arriving now finds
+      // one or the other. A request that answered without a lease (static KV)
+      // gets no flight from now on: its readers never wait for each other.
       if (read.result.ok()) {
         if (auto window = ReuseWindow(*read.result); window.has_value()) {
           session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
+          session->unleased_reads.erase(read.key);
+        } else if (session->unleased_reads.size() < kMaxUnleasedReads) {
+          session->unleased_reads.insert(read.key);
         }
       }
-      session->flights.erase(read.key);
+      if (read.leading) session->flights.erase(read.key);
     }
+    if (!read.leading) return;
     {
       std::lock_guard<std::mutex> lock(read.leading->mu);
       if (read.result.ok()) read.leading->envelope = *read.result;

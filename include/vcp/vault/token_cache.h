@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -59,6 +60,8 @@ struct PodSession {
     std::optional<nlohmann::json> envelope;  // the response, when it succeeded
   };
   std::map<std::string, std::shared_ptr<Flight>> flights;
+  // Requests that answered without a lease (static reads): no flight needed.
+  std::set<std::string> unleased_reads;
 };
 
 class TokenCache {
