@@ -133,6 +133,9 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
              "Revoke (auth/token/revoke-self) a pod's Vault token when it leaves the token cache, "
              "and every cached token at shutdown. Revoking a token also revokes the leases created "
              "with it (database credentials, ...) that pods may still be using.");
+  flags.Int("max-concurrent-mounts", &c.max_concurrent_mounts,
+            "Mounts served at once; more wait (within their deadline) for a free slot. Bounds the "
+            "provider's memory and its burst load on Vault. 0 or less: no limit.");
   flags.String("kubernetes-service-account-dir", &c.kubernetes_service_account_dir,
                "Directory with the provider's own service account token, ca.crt and namespace, for "
                "Kubernetes API calls (TokenRequest fallback, HMAC key Secret).");

@@ -134,7 +134,10 @@ absl::StatusOr<std::string> RefreshLocked(const VaultClient& client, const std::
 }  // namespace
 
 Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options)
-    : transport_(&transport), tokens_(&tokens), options_(std::move(options)) {
+    : transport_(&transport),
+      tokens_(&tokens),
+      options_(std::move(options)),
+      mount_slots_(options_.max_concurrent_mounts) {
   if (options_.revoke_tokens) revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry);
 }
 
@@ -144,6 +147,18 @@ int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {
 }
 
 absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline deadline) const {
+  // A burst of Mounts (a node full of starting pods) queues here rather than
+  // all holding Vault connections and buffers at once.
+  if (!mount_slots_.Acquire(deadline)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the Mount's deadline passed while waiting for one of the provider's ", options_.max_concurrent_mounts,
+        " concurrent Mount slots (-max-concurrent-mounts): the provider is overloaded or Vault is slow"));
+  }
+  struct SlotRelease {
+    ConcurrencyLimit* slots;
+    ~SlotRelease() { slots->Release(); }
+  } slot_release{&mount_slots_};
+
   const vault::ConnectionConfig connection =
       vault::ApplyOverrides(options_.default_connection, p.connection);
   VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection, options_.retry, &addresses_));

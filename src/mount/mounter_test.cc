@@ -218,6 +218,30 @@ TEST_F(MounterClockTest, RevokedTokenRecoversAndLaterRevocationsRecoverToo) {
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
 }
 
+TEST_F(MounterClockTest, AnInvalidTokenAlwaysGetsItsReloginEvenRightAfterADenial) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
+  transport_.Script("GET", "/v1/kv/denied", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
+  ASSERT_FALSE(Run(Params("- {objectName: a, secretPath: kv/denied, secretKey: k}")).ok());  // a denial re-login
+  const int logins = transport_.CountOf("POST", "/v1/auth/kubernetes/login");
+  transport_.Reset("GET", "/v1/kv/a");
+  transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied","invalid token"]})");
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  now_ += std::chrono::seconds(1);  // well within the denial interval
+  auto result = Run(P());
+  EXPECT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), logins + 1);
+}
+
+TEST_F(MounterClockTest, AnInvalidTokenRightAfterTheLoginIsRetriedOnce) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
+  transport_.Reset("GET", "/v1/kv/a");
+  transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied","invalid token"]})");
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  auto result = Run(P());
+  EXPECT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
+}
+
 class MounterLeaseTest : public MounterClockTest {
  protected:
   MounterLeaseTest() {

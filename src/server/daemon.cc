@@ -105,6 +105,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.retry.max_retries = config.vault_max_retries;
   options.lease_reuse = config.lease_reuse;
   options.revoke_tokens = config.revoke_tokens;
+  options.max_concurrent_mounts = config.max_concurrent_mounts;
   options.version_key = [&version_keys] { return version_keys.Key(); };
   if (kube_client) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {

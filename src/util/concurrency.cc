@@ -21,4 +21,24 @@ void ForEachConcurrently(size_t count, size_t max_parallel, const std::function<
   for (auto& thread : threads) thread.join();
 }
 
+bool ConcurrencyLimit::Acquire(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (limit_ > 0 && !freed_.wait_until(lock, deadline, [this] { return in_use_ < limit_; })) return false;
+  ++in_use_;
+  return true;
+}
+
+void ConcurrencyLimit::Release() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --in_use_;
+  }
+  freed_.notify_one();
+}
+
+int ConcurrencyLimit::in_use() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_use_;
+}
+
 }  // namespace vcp

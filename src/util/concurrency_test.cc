@@ -39,5 +39,26 @@ TEST(ConcurrencyTest, ZeroAndOneItemsNeedNoThreads) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(ConcurrencyLimitTest, HoldersNeverExceedTheLimitAndWaitersGiveUpAtTheirDeadline) {
+  ConcurrencyLimit limit(2);
+  const auto soon = [] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(50); };
+  ASSERT_TRUE(limit.Acquire(soon()));
+  ASSERT_TRUE(limit.Acquire(soon()));
+  EXPECT_FALSE(limit.Acquire(soon())) << "a third holder must wait, and gives up at its deadline";
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    limit.Release();
+  });
+  EXPECT_TRUE(limit.Acquire(std::chrono::steady_clock::now() + std::chrono::seconds(5))) << "woken by the release";
+  releaser.join();
+  EXPECT_EQ(limit.in_use(), 2);
+}
+
+TEST(ConcurrencyLimitTest, ZeroMeansUnlimited) {
+  ConcurrencyLimit limit(0);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(limit.Acquire(std::chrono::steady_clock::now()));
+  EXPECT_EQ(limit.in_use(), 1000);
+}
+
 }  // namespace
 }  // namespace vcp

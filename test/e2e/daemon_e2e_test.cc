@@ -98,6 +98,42 @@ TEST_F(DaemonE2eTest, InFlightMountFinishesDuringShutdown) {
   EXPECT_EQ(exit_code, 0);
 }
 
+TEST_F(DaemonE2eTest, ConcurrentMountsBeyondTheLimitWaitForASlot) {
+  StartProvider({"-max-concurrent-mounts=1"});
+  vault_->SetLatency(std::chrono::milliseconds(100));
+  std::vector<std::future<MountOutcome>> mounts;
+  for (int i = 0; i < 4; ++i) {
+    Pod pod;
+    pod.name = absl::StrCat("app-", i);
+    pod.uid = absl::StrCat("uid-", i);
+    mounts.push_back(std::async(std::launch::async, [this, pod] {
+      return Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}", pod));
+    }));
+  }
+  for (auto& mount : mounts) {
+    auto out = mount.get();
+    EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+  }
+  EXPECT_EQ(vault_->Count("max_inflight"), 1) << "one Mount at a time reached Vault";
+}
+
+TEST_F(DaemonE2eTest, AMountThatCannotGetASlotInTimeSaysWhy) {
+  StartProvider({"-max-concurrent-mounts=1"});
+  vault_->SetLatency(std::chrono::milliseconds(400));
+  auto slow = std::async(std::launch::async, [this] {
+    return Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Pod other;
+  other.name = "app-2";
+  other.uid = "uid-2";
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}", other),
+                  std::chrono::milliseconds(500));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_THAT(out.status.error_message(), HasSubstr("concurrent Mount slots (-max-concurrent-mounts)"));
+  EXPECT_TRUE(slow.get().status.ok());
+}
+
 TEST_F(DaemonE2eTest, FlagsFollowGoSyntaxAndUnknownFlagsFail) {
   int code = 0;
   std::string out = RunBinary("-not-a-flag", &code);

@@ -30,6 +30,7 @@ struct DaemonConfig {
   int vault_max_retries = 2;                 // VAULT_MAX_RETRIES
   bool lease_reuse = true;                   // reuse leased responses across a pod's Mounts
   bool revoke_tokens = false;                // revoke evicted tokens, and cached ones at shutdown
+  int max_concurrent_mounts = 32;            // Mounts served at once; more wait; <= 0: no limit
   // Beyond the incumbent's flags:
   std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "vcp/mount/mount_params.h"
 #include "vcp/mount/token_revoker.h"
+#include "vcp/util/concurrency.h"
 #include "vcp/mount/object_version.h"
 #include "vcp/vault/address_list.h"
 #include "vcp/vault/connection_config.h"
@@ -28,6 +29,7 @@ struct MounterOptions {
   vault::ConnectionConfig default_connection;  // environment < flags
   std::string default_auth_mount = "kubernetes";
   size_t max_parallel_reads = 8;  // per Mount
+  int max_concurrent_mounts = 32;  // -max-concurrent-mounts: more wait for a slot; <= 0: no limit
   vault::RetryPolicy retry;       // for every Vault request
   bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
   bool revoke_tokens = false;     // -revoke-tokens: revoke tokens evicted from the cache, and at shutdown
@@ -82,6 +84,7 @@ class Mounter {
   vault::TokenCache* tokens_;
   MounterOptions options_;
   mutable vault::HealthyAddressMemory addresses_;  // which Vault address answered last
+  mutable ConcurrencyLimit mount_slots_;           // max_concurrent_mounts
   std::unique_ptr<TokenRevoker> revoker_;          // with revoke_tokens only
 };
 
