@@ -36,21 +36,38 @@ absl::StatusOr<std::unique_ptr<ProviderProcess>> ProviderProcess::Start(
     if (absl::StartsWith(a, "-endpoint=")) p->socket_path_ = a.substr(10);
   }
 
+  // Everything the child needs is built before fork: between fork and exec
+  // the child may only make async-signal-safe calls. (Allocating there can
+  // deadlock when another thread of this process held the allocator's lock at
+  // the fork, as happened to two daemons started concurrently under ASan.)
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<std::string> environment;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    bool overridden = false;
+    for (const auto& o : env) overridden = overridden || absl::StartsWith(o, name + "=");
+    if (!overridden) environment.push_back(entry);
+  }
+  environment.insert(environment.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (auto& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const std::string log_path = p->log_path_;
+
   const pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
-    const int fd = open(p->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, 2);
     dup2(fd, 1);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(binary.c_str()));
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    execv(binary.c_str(), argv.data());
+    execve(binary.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   p->pid_ = pid;
