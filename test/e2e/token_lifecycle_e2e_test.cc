@@ -43,15 +43,18 @@ TEST_F(TokenLifecycleE2eTest, WithRevokeTokensEvictedAndRemainingTokensAreRevoke
   Pod two;
   two.name = "app-2";
   two.uid = "uid-2";
-  const char objects[] = "- {objectName: a, secretPath: secret/data/app, secretKey: username}";
+  const char objects[] = "- {objectName: a, secretPath: database/creds/app, secretKey: username}";
+  const int64_t leases_before = vault_->ActiveLeases();
   ASSERT_TRUE(Send(Mount(objects, one)).status.ok());
   ASSERT_TRUE(Send(Mount(objects, two)).status.ok());  // pod one's token leaves the cache
   for (int i = 0; i < 200 && vault_->Count("POST /v1/auth/token/revoke-self") == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 1);
+  EXPECT_EQ(vault_->ActiveLeases(), leases_before + 1) << "pod one's credential went with its token";
   EXPECT_EQ(provider.Stop(), 0);
   EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 2) << "pod two's token, at shutdown";
+  EXPECT_EQ(vault_->ActiveLeases(), leases_before) << "and its credential: the trade-off of -revoke-tokens";
   EXPECT_THAT(provider.Log(), ::testing::HasSubstr("revoked 1 of 1 cached Vault tokens"));
 }
 

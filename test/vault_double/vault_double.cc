@@ -300,7 +300,9 @@ void VaultDouble::SetLatency(std::chrono::milliseconds latency) {
 void VaultDouble::ExpireAllTokens() {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [id, token] : tokens_) {
-    if (!token.root) token.expires = Clock::now() - std::chrono::seconds(1);
+    if (token.root) continue;
+    token.expires = Clock::now() - std::chrono::seconds(1);
+    RevokeLeasesOf(token.accessor);  // Vault's expiration manager revokes an expired token's leases
   }
 }
 int64_t VaultDouble::Count(const std::string& key) const {
@@ -531,13 +533,14 @@ Reply VaultDouble::TokenSelf(const std::string& op, const std::string& token_id,
     return Json(200, envelope);
   }
   if (op == "revoke-self") {
+    RevokeLeasesOf(t.accessor);
     tokens_.erase(token);
     return Reply{204, "", {}};
   }
   return Error(405, "unsupported operation");
 }
 
-Reply VaultDouble::Logical(World& world, const Token& /*token*/, const std::string& method,
+Reply VaultDouble::Logical(World& world, const Token& token, const std::string& method,
                            const std::string& path, const std::multimap<std::string, std::string>& query,
                            const std::string& body) {
   // Longest mount prefix wins.
@@ -553,9 +556,33 @@ Reply VaultDouble::Logical(World& world, const Token& /*token*/, const std::stri
   const std::string type = config.value("type", "");
   if (type == "kv-v2") return KvV2(world, mount, method, rest, query, body);
   if (type == "kv-v1") return KvV1(world, mount, method, rest, body);
-  if (type == "pki") return Pki(config, mount, method, rest, body);
-  if (type == "database") return Database(config, mount, method, rest);
-  return MultiError(404, {"unsupported path"});
+  Reply reply = MultiError(404, {"unsupported path"});
+  if (type == "pki") reply = Pki(config, mount, method, rest, body);
+  if (type == "database") reply = Database(config, mount, method, rest);
+  if (reply.status == 200) {
+    // A lease belongs to the token that created it and is revoked with it.
+    const nlohmann::json envelope = nlohmann::json::parse(reply.body, nullptr, false);
+    if (envelope.is_object() && envelope.value("lease_id", "") != "") {
+      leases_[envelope["lease_id"].get<std::string>()] = token.accessor;
+    }
+  }
+  return reply;
+}
+
+void VaultDouble::RevokeLeasesOf(const std::string& accessor) {
+  for (auto it = leases_.begin(); it != leases_.end();) {
+    if (it->second == accessor) {
+      Bump("lease:revoked");
+      it = leases_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+int64_t VaultDouble::ActiveLeases() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int64_t>(leases_.size());
 }
 
 Reply VaultDouble::KvV2(World& world, const std::string& mount, const std::string& method,

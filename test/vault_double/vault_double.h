@@ -88,8 +88,12 @@ class VaultDouble {
   // Every issued token expires now (as when its TTL runs out).
   void ExpireAllTokens();
 
+  // Leases not yet revoked (database credentials, leased certificates). A
+  // lease is revoked with the token that created it (revoke-self, expiry).
+  int64_t ActiveLeases() const;
+
   // Request counters: "total", "login", "login:<mount>", "<METHOD> <path>",
-  // "lease:new" (database credentials minted), "pki:issue", "max_inflight"
+  // "lease:new" (database credentials minted), "lease:revoked", "pki:issue", "max_inflight"
   // (most requests handled at once), "connections" (distinct client connections).
   int64_t Count(const std::string& key) const;
   std::map<std::string, int64_t> Counters() const;
@@ -155,6 +159,8 @@ class VaultDouble {
   bool Allowed(const World& world, const Token& token, const std::string& path) const;
   void LoadSeed(const nlohmann::json& seed);
   void Bump(const std::string& key);
+  // Revokes every lease created by the token with `accessor`. REQUIRES: mu_ held.
+  void RevokeLeasesOf(const std::string& accessor);
 
   VaultDoubleOptions options_;
   CertAndKey pki_ca_;
@@ -166,6 +172,7 @@ class VaultDouble {
   std::map<std::string, World> worlds_;
   std::map<std::string, Token> tokens_;
   std::map<std::string, int64_t> counters_;
+  std::map<std::string, std::string> leases_;  // lease_id -> accessor of the token that created it
   std::vector<Fault> faults_;
   bool sealed_ = false;
   bool standby_ = false;

@@ -141,5 +141,21 @@ TEST_F(VaultDoubleTest, StandbysRedirectWithPathAndQueryOrHaveNoActiveNode) {  /
   EXPECT_EQ(Call("POST", "/v1/auth/kubernetes/login", Login()).status, 200);
 }
 
+TEST_F(VaultDoubleTest, LeasesAreRevokedWithTheirToken) {  // checklist 3: lease revocation with the token
+  auto login = nlohmann::json::parse(Call("POST", "/v1/auth/kubernetes/login", Login()).body);
+  const std::string token = login["auth"]["client_token"];
+  ASSERT_EQ(Call("GET", "/v1/database/creds/app", "", {{"x-vault-token", token}}).status, 200);
+  ASSERT_EQ(Call("GET", "/v1/database/creds/app", "", {{"x-vault-token", token}}).status, 200);
+  EXPECT_EQ(vault_->ActiveLeases(), 2);
+  EXPECT_EQ(Call("POST", "/v1/auth/token/revoke-self", "{}", {{"x-vault-token", token}}).status, 204);
+  EXPECT_EQ(vault_->ActiveLeases(), 0);
+  EXPECT_EQ(vault_->Count("lease:revoked"), 2);
+
+  auto again = nlohmann::json::parse(Call("POST", "/v1/auth/kubernetes/login", Login()).body);
+  ASSERT_EQ(Call("GET", "/v1/database/creds/app", "", {{"x-vault-token", again["auth"]["client_token"]}}).status, 200);
+  vault_->ExpireAllTokens();
+  EXPECT_EQ(vault_->ActiveLeases(), 0) << "an expired token's leases are revoked too";
+}
+
 }  // namespace
 }  // namespace vcp::testing
