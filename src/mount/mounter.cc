@@ -2,10 +2,10 @@
 #include "vcp/mount/mounter.h"
 
 #include <atomic>
+#include <algorithm>
 #include <map>
 #include <optional>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "vcp/mount/object_content.h"
 #include "vcp/util/concurrency.h"
@@ -138,7 +138,7 @@ Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, Mou
       tokens_(&tokens),
       options_(std::move(options)),
       mount_slots_(options_.max_concurrent_mounts) {
-  if (options_.revoke_tokens) revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry);
+  if (options_.revoke_tokens) revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry, &addresses_);
 }
 
 int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {
@@ -239,7 +239,6 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       if (cached != session->leases.end()) {
         read.result = cached->second.envelope;
         read.reused = true;
-        ++result.reused;
         Metrics::Get().LeaseReuse();
       } else if (session->unleased_reads.count(read.key) != 0) {
         // Answered without a lease before: read it fresh, nobody to wait for.
@@ -259,7 +258,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       // response if it carries a lease, else read fresh.
       std::unique_lock<std::mutex> lock(read.following->mu);
       if (read.following->done_cv.wait_until(lock, deadline, [&] { return read.following->done; }) &&
-          read.following->envelope.has_value() && ReuseWindow(*read.following->envelope).has_value()) {
+          read.following->envelope.has_value()) {
         read.result = *read.following->envelope;
         read.reused = true;
         Metrics::Get().LeaseReuse();
@@ -268,11 +267,10 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     }
     read.result = client.Request(read.method, read.path, read.body, token, deadline);
     if (read.result.ok() || !absl::IsPermissionDenied(read.result.status())) return;
-    // Vault says "invalid token" (next to "permission denied") for a revoked
-    // or expired token: a new login fixes that, so it is never rate-limited,
-    // even right after a login. OpenBao says only "permission denied"; then
-    // the interval below applies.
-    const bool token_invalid = absl::StrContains(read.result.status().message(), "; invalid token");
+    // A revoked or expired token: a new login fixes that, so it is never
+    // rate-limited, even right after a login. Otherwise (or on OpenBao, which
+    // does not say so) the denial interval below applies.
+    const bool token_invalid = vault::IsInvalidToken(read.result.status());
     if (fresh_login && !token_invalid) return;
     // The cached token may have been revoked or expired early: log in again
     // (once for all reads of this pod) and retry this read once. A policy
@@ -318,30 +316,32 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     if (read.reused) return;
     read_one(read);
     if (!read.reusable || read.reused) return;
+    const std::optional<std::chrono::seconds> window =
+        read.result.ok() ? ReuseWindow(*read.result) : std::nullopt;
+    const bool leased = window.has_value();
     {
       std::lock_guard<std::mutex> lock(session->mu);
       // Store a lease before the flight ends, so a Mount arriving now finds
       // one or the other. A request that answered without a lease (static KV)
       // gets no flight from now on: its readers never wait for each other.
-      if (read.result.ok()) {
-        if (auto window = ReuseWindow(*read.result); window.has_value()) {
-          session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
-          session->unleased_reads.erase(read.key);
-        } else if (session->unleased_reads.size() < kMaxUnleasedReads) {
-          session->unleased_reads.insert(read.key);
-        }
+      if (leased) {
+        session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
+        session->unleased_reads.erase(read.key);
+      } else if (read.result.ok() && session->unleased_reads.size() < kMaxUnleasedReads) {
+        session->unleased_reads.insert(read.key);
       }
       if (read.leading) session->flights.erase(read.key);
     }
     if (!read.leading) return;
     {
       std::lock_guard<std::mutex> lock(read.leading->mu);
-      if (read.result.ok()) read.leading->envelope = *read.result;
+      if (leased) read.leading->envelope = *read.result;
       read.leading->done = true;
     }
     read.leading->done_cv.notify_all();
   });
   result.logins += relogins.load();
+  result.reused = static_cast<int>(std::count_if(reads.begin(), reads.end(), [](const PlannedRead& r) { return r.reused; }));
 
   for (const PlannedRead& read : reads) {
     result.vault_reads.push_back(absl::StrCat(read.method, " ", read.path.path, read.reused ? " (lease reused)" : ""));

@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -93,10 +94,9 @@ std::string DescribeBody(const HttpResponse& response) {
 
 absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& response) {
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
-  std::string detail;
-  if (body.is_object() && body.contains("errors")) {
-    detail = FlattenVaultErrors(body["errors"]);
-  }
+  std::vector<std::string> errors;
+  if (body.is_object() && body.contains("errors")) errors = VaultErrorTexts(body["errors"]);
+  std::string detail = absl::StrJoin(errors, "; ");
   if (detail.empty()) {
     switch (response.status) {
       case 404:
@@ -130,12 +130,15 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
       absl::StrAppend(&message, " (Retry-After: ", it->second, "s)");
     }
   }
-  return absl::Status(CodeForHttpStatus(response.status), message);
+  absl::Status status(CodeForHttpStatus(response.status), message);
+  if (response.status == 403 && std::find(errors.begin(), errors.end(), "invalid token") != errors.end()) {
+    status.SetPayload(kInvalidTokenPayload, absl::Cord("true"));
+  }
+  return status;
 }
 
 // Connection failures and the statuses the Go client retries: 412, 429, 5xx but 501.
-template <typename Answer>
-bool ShouldRetry(const absl::StatusOr<Answer>& answer) {
+bool ShouldRetry(const absl::StatusOr<VaultClient::Answer>& answer) {
   if (!answer.ok()) return absl::IsUnavailable(answer.status());
   const int s = answer->response.status;
   return s == 412 || s == 429 || (s >= 500 && s != 501);
@@ -144,8 +147,7 @@ bool ShouldRetry(const absl::StatusOr<Answer>& answer) {
 // Whether another address of the cluster should be asked instead: this one
 // cannot be reached, is sealed or has no active node (503), is a standby
 // that could neither forward nor redirect usefully, or refused a redirect.
-template <typename Answer>
-bool NodeCannotServe(const absl::StatusOr<Answer>& answer) {
+bool NodeCannotServe(const absl::StatusOr<VaultClient::Answer>& answer) {
   if (!answer.ok()) {
     return absl::IsUnavailable(answer.status()) || absl::IsFailedPrecondition(answer.status()) ||
            absl::IsDeadlineExceeded(answer.status());
@@ -156,8 +158,7 @@ bool NodeCannotServe(const absl::StatusOr<Answer>& answer) {
 }
 
 // A few words on why an address was skipped, for the final error message.
-template <typename Answer>
-std::string Summary(const absl::StatusOr<Answer>& answer) {
+std::string Summary(const absl::StatusOr<VaultClient::Answer>& answer) {
   if (!answer.ok()) {
     absl::string_view message = answer.status().message();
     const size_t colon = message.find(": ");
@@ -170,8 +171,7 @@ std::string Summary(const absl::StatusOr<Answer>& answer) {
 }
 
 // Retry-After in seconds, or exponential backoff with +-25% jitter.
-template <typename Answer>
-milliseconds Backoff(const absl::StatusOr<Answer>& answer, int attempt, const RetryPolicy& policy) {
+milliseconds Backoff(const absl::StatusOr<VaultClient::Answer>& answer, int attempt, const RetryPolicy& policy) {
   if (answer.ok()) {
     const auto& headers = answer->response.headers;
     auto it = headers.find("retry-after");
@@ -195,9 +195,9 @@ bool LooksLikeEnvelope(const nlohmann::json& body) {
 
 }  // namespace
 
-std::string FlattenVaultErrors(const nlohmann::json& errors) {
-  if (!errors.is_array()) return "";
+std::vector<std::string> VaultErrorTexts(const nlohmann::json& errors) {
   std::vector<std::string> out;
+  if (!errors.is_array()) return out;
   for (const auto& e : errors) {
     if (!e.is_string()) continue;
     const std::string text = e.get<std::string>();
@@ -210,7 +210,15 @@ std::string FlattenVaultErrors(const nlohmann::json& errors) {
       out.push_back(text);
     }
   }
-  return absl::StrJoin(out, "; ");
+  return out;
+}
+
+std::string FlattenVaultErrors(const nlohmann::json& errors) {
+  return absl::StrJoin(VaultErrorTexts(errors), "; ");
+}
+
+bool IsInvalidToken(const absl::Status& status) {
+  return status.GetPayload(kInvalidTokenPayload).has_value();
 }
 
 VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
@@ -253,7 +261,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
       std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
   if (remaining <= milliseconds(0)) {
     return absl::DeadlineExceededError(absl::StrCat(
-        method, " ", DisplayUrl(target), ": the Mount's deadline passed before Vault answered"));
+        method, " ", DisplayUrl(WithoutQuery(target)), ": the Mount's deadline passed before Vault answered"));
   }
   HttpRequest request;
   request.method = method;

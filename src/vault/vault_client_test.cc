@@ -89,6 +89,22 @@ TEST(VaultClientTest, VaultErrorsMapToCodesWithFlattenedText) {
   }
 }
 
+TEST(VaultClientTest, ARevokedOrExpiredTokenIsToldApartFromAPolicyDenial) {
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {R"({"errors":["permission denied","invalid token"]})", true},
+      {"{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token\\n\\n\"]}", true},
+      {"{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}", false},
+      {R"({"errors":["permission denied"]})", false},  // OpenBao says no more
+  };
+  for (const auto& [body, invalid] : cases) {
+    FakeTransport t;
+    t.Script("GET", "/v1/x", 403, body);
+    auto result = Client(t).Request("GET", ParseSecretPath("x").value(), std::nullopt, "t", Soon());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied) << body;
+    EXPECT_EQ(IsInvalidToken(result.status()), invalid) << body;
+  }
+}
+
 TEST(VaultClientTest, UnusableBodiesAreClearErrors) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "empty body"}, {"[1,2]", "not a JSON object"}, {R"({"data":null,"warnings":["w1"]})", "data is null) (Vault warnings: w1)"}};

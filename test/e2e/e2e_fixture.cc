@@ -64,13 +64,17 @@ void E2eTest::SetUpTestSuite() {
   WriteFile(dir_ + "/client.pem", client.cert_pem);
   WriteFile(dir_ + "/client-key.pem", client.key_pem);
   jwt_key_ = GenerateRsaKeyPem();
+  vault_ = std::make_unique<VaultDouble>(VaultOptions());
+  ASSERT_TRUE(vault_->Start().ok());
+}
+
+VaultDoubleOptions E2eTest::VaultOptions() {
   VaultDoubleOptions options;
   options.tls_cert_file = dir_ + "/server.pem";
   options.tls_key_file = dir_ + "/server-key.pem";
   options.client_ca_file = dir_ + "/ca.pem";
   options.jwt_key_pem = jwt_key_;
-  vault_ = std::make_unique<VaultDouble>(options);
-  ASSERT_TRUE(vault_->Start().ok());
+  return options;
 }
 
 void E2eTest::TearDownTestSuite() {

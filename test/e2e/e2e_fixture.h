@@ -45,6 +45,9 @@ class E2eTest : public ::testing::Test {
   // Starts the provider against the shared Vault double with mTLS flags plus `extra`.
   ProviderProcess& StartProvider(std::vector<std::string> extra = {},
                                  const std::vector<std::string>& env = {});
+  // Options for a Vault double like the shared one: HTTPS with the suite's
+  // CA-issued certificate, client certificates required, the suite's JWT key.
+  static VaultDoubleOptions VaultOptions();
   // The provider-facing flags for the Vault double (address, CA, client cert).
   static std::vector<std::string> VaultFlags();
 

@@ -21,11 +21,7 @@ class HighAvailabilityE2eTest : public E2eTest {
  protected:
   void SetUp() override {
     E2eTest::SetUp();
-    VaultDoubleOptions options;
-    options.tls_cert_file = dir_ + "/server.pem";
-    options.tls_key_file = dir_ + "/server-key.pem";
-    options.client_ca_file = dir_ + "/ca.pem";
-    options.jwt_key_pem = jwt_key_;
+    VaultDoubleOptions options = VaultOptions();
     options.threads = 8;
     options.keep_alive_seconds = 1;
     other_ = std::make_unique<VaultDouble>(options);

@@ -23,8 +23,10 @@ namespace vcp::mount {
 
 class TokenRevoker {
  public:
-  // `transport` must outlive the revoker.
-  TokenRevoker(vault::HttpTransport& transport, vault::RetryPolicy retry);
+  // `transport` and `addresses` (which node of an address list answered
+  // last; may be null) must outlive the revoker.
+  TokenRevoker(vault::HttpTransport& transport, vault::RetryPolicy retry,
+               vault::HealthyAddressMemory* addresses = nullptr);
   // Stops the background worker; revocations still queued are dropped (the
   // tokens expire with their TTL).
   ~TokenRevoker();
@@ -49,6 +51,7 @@ class TokenRevoker {
 
   vault::HttpTransport* transport_;
   vault::RetryPolicy retry_;
+  vault::HealthyAddressMemory* addresses_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<vault::PodSession>> queue_;  // guarded by mu_

@@ -57,7 +57,7 @@ struct PodSession {
     std::mutex mu;
     std::condition_variable done_cv;
     bool done = false;                 // guarded by Flight::mu
-    std::optional<nlohmann::json> envelope;  // the response, when it succeeded
+    std::optional<nlohmann::json> envelope;  // the response, when it carried a lease
   };
   std::map<std::string, std::shared_ptr<Flight>> flights;
   // Requests that answered without a lease (static reads): no flight needed.

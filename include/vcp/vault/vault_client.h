@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,12 @@ struct LoginResult {
 
 class VaultClient {
  public:
+  // A response and where it came from (used by the request helpers).
+  struct Answer {
+    HttpResponse response;
+    std::string where;  // "<METHOD> <url>" of the request that was answered
+  };
+
   // Checks `config` (address scheme of every address in the comma-separated
   // list, client certificate and key given together, TLS files present) and
   // returns a client. InvalidArgument with the offending setting named
@@ -90,12 +97,6 @@ class VaultClient {
   const ConnectionConfig& config() const { return config_; }
 
  private:
-  // A response and where it came from.
-  struct Answer {
-    HttpResponse response;
-    std::string where;  // "<METHOD> <url>" of the request that was answered
-  };
-
   VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
               std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory);
 
@@ -128,8 +129,21 @@ class VaultClient {
   HealthyAddressMemory* memory_;          // may be null
 };
 
-// Turns Vault's `errors` array into one line: go-multierror's
+// Vault's `errors` array as plain texts: go-multierror's
 // "1 error occurred:\n\t* permission denied\n\n" becomes "permission denied".
+std::vector<std::string> VaultErrorTexts(const nlohmann::json& errors);
+
+// The texts of VaultErrorTexts joined with "; ".
 std::string FlattenVaultErrors(const nlohmann::json& errors);
+
+// Whether `status`, an error from VaultClient, is Vault saying the token
+// itself is no longer valid (revoked or expired: a 403 whose errors include
+// "invalid token"). A fresh login fixes that; a bare "permission denied" is a
+// policy decision that a fresh token does not change. OpenBao never says
+// "invalid token", so for it this is always false.
+bool IsInvalidToken(const absl::Status& status);
+
+// The status payload that marks an invalid-token error (see IsInvalidToken).
+inline constexpr char kInvalidTokenPayload[] = "type.vcp/vault.invalid_token";
 
 }  // namespace vcp::vault
