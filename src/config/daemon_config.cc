@@ -41,40 +41,12 @@ absl::StatusOr<vault::ConnectionOverrides> EnvironmentLayer(const EnvLookup& env
 
 }  // namespace
 
-absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& text) {
-  const auto invalid = absl::InvalidArgumentError(absl::StrCat("time: invalid duration \"", text, "\""));
-  if (text.empty()) return invalid;
-  if (text == "0") return std::chrono::milliseconds(0);
-  double total_ms = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = i;
-    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
-    if (end == i) return invalid;
-    double value = 0;
-    if (!absl::SimpleAtod(text.substr(i, end - i), &value)) return invalid;
-    size_t unit_end = end;
-    while (unit_end < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_end]))) ++unit_end;
-    const std::string unit = text.substr(end, unit_end - end);
-    double scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60000;
-    else if (unit == "h") scale = 3600000;
-    else return invalid;
-    total_ms += value * scale;
-    i = unit_end;
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(total_ms));
-}
-
 absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string>& args,
                                                    const EnvLookup& env) {
   ParsedCommandLine parsed;
   DaemonConfig& c = parsed.config;
   std::string vault_addr, vault_namespace, ca_cert, ca_dir, server_name, client_cert, client_key;
   bool skip_verify = false;
-  std::string hmac_interval = "1m";
 
   FlagSet flags("vault-csi-provider");
   flags.String("endpoint", &c.endpoint, "Path to socket on which to listen for driver gRPC calls.");
@@ -139,9 +111,12 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   flags.String("kubernetes-service-account-dir", &c.kubernetes_service_account_dir,
                "Directory with the provider's own service account token, ca.crt and namespace, for "
                "Kubernetes API calls (TokenRequest fallback, HMAC key Secret).");
-  flags.String("hmac-key-check-interval", &hmac_interval,
-               "How often the HMAC key Secret is re-read, so that deleting it rotates the key (Go "
-               "duration).");
+  flags.Duration("hmac-key-check-interval", &c.hmac_key_check_interval,
+                 "How often the HMAC key Secret is re-read, so that deleting it rotates the key.");
+  flags.Bool("token-request-fallback", &c.token_request_fallback,
+             "When a Mount carries no service account token for the audience, create one with the "
+             "Kubernetes TokenRequest API (needs serviceaccounts/token create on every namespace). "
+             "Off: such a Mount fails and says to configure the CSI driver's tokenRequests.");
   parsed.usage = flags.Usage();
 
   auto rest = flags.Parse(args);
@@ -160,12 +135,10 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
     return absl::InvalidArgumentError(
         absl::StrCat("invalid value \"", c.log_format, "\" for flag -log-format: want text or json"));
   }
-  auto interval = ParseGoDuration(hmac_interval);
-  if (!interval.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid value \"", hmac_interval,
-                                                   "\" for flag -hmac-key-check-interval: parse error"));
+  if (c.hmac_key_check_interval.count() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid value \"", FormatGoDuration(c.hmac_key_check_interval),
+                                                   "\" for flag -hmac-key-check-interval: must not be negative"));
   }
-  c.hmac_key_check_interval = *interval;
   // -debug only applies when -log-level was not given explicitly.
   if (c.debug && !flags.WasSet("log-level")) c.log_level = "debug";
 

@@ -85,18 +85,29 @@ TEST(DaemonConfigTest, VaultMaxRetriesFromTheEnvironment) {
   EXPECT_FALSE(ParseCommandLine({}, Env({{"VAULT_MAX_RETRIES", "-1"}})).ok());
 }
 
-TEST(DaemonConfigTest, GoDurations) {
-  EXPECT_EQ(ParseGoDuration("1m30s").value(), std::chrono::seconds(90));
-  EXPECT_EQ(ParseGoDuration("500ms").value(), std::chrono::milliseconds(500));
-  EXPECT_EQ(ParseGoDuration("1.5h").value(), std::chrono::minutes(90));
-  EXPECT_EQ(ParseGoDuration("0").value(), std::chrono::milliseconds(0));
-  for (const char* bad : {"", ".s", "1.2.3s", "10", "5 m", "1d", "-"}) {
-    EXPECT_FALSE(ParseGoDuration(bad).ok()) << bad;
-  }
+TEST(DaemonConfigTest, HmacKeyCheckIntervalIsADuration) {
+  EXPECT_EQ(ParseCommandLine({}, Env({}))->config.hmac_key_check_interval, std::chrono::minutes(1));
   EXPECT_EQ(ParseCommandLine({"-hmac-key-check-interval=.s"}, Env({})).status().message(),
             "invalid value \".s\" for flag -hmac-key-check-interval: parse error");
   EXPECT_EQ(ParseCommandLine({"-hmac-key-check-interval=30s"}, Env({}))->config.hmac_key_check_interval,
             std::chrono::seconds(30));
+  EXPECT_EQ(ParseCommandLine({"-hmac-key-check-interval=-1s"}, Env({})).status().message(),
+            "invalid value \"-1s\" for flag -hmac-key-check-interval: must not be negative");
+}
+
+TEST(DaemonConfigTest, TokenRequestFallbackIsOnUnlessSwitchedOff) {
+  EXPECT_TRUE(ParseCommandLine({}, Env({}))->config.token_request_fallback);
+  EXPECT_FALSE(ParseCommandLine({"-token-request-fallback=false"}, Env({}))->config.token_request_fallback);
+}
+
+TEST(DaemonConfigTest, HelpShowsTypesAndDefaults) {
+  const std::string usage = ParseCommandLine({"-help"}, Env({}))->usage;
+  EXPECT_NE(usage.find("  -hmac-key-check-interval duration\n"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("(default 1m0s)"), std::string::npos);
+  EXPECT_NE(usage.find("  -max-concurrent-mounts int\n"), std::string::npos);
+  EXPECT_NE(usage.find("  -endpoint string\n    \tPath to socket on which to listen for driver gRPC calls. "
+                       "(default \"/tmp/vault.sock\")\n"), std::string::npos);
+  EXPECT_NE(usage.find("  -token-request-fallback\n"), std::string::npos);
 }
 
 TEST(DaemonConfigTest, DebugAppliesOnlyWithoutExplicitLogLevel) {

@@ -1,10 +1,12 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/config/flag_set.h"
 
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace vcp::config {
@@ -17,6 +19,76 @@ bool ParseGoBool(const std::string& text, bool* ok) {
   if (kFalse.count(text) > 0) return false;
   *ok = false;
   return false;
+}
+
+absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& text) {
+  const auto invalid = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time: invalid duration \"", text.size() > 64 ? text.substr(0, 64) + "..." : text, "\""));
+  };
+  if (text.empty() || text.size() > 64) return invalid();
+  size_t i = 0;
+  bool negative = false;
+  if (text[0] == '-' || text[0] == '+') {
+    negative = text[0] == '-';
+    i = 1;
+  }
+  if (text.substr(i) == "0") return std::chrono::milliseconds(0);
+  if (i == text.size()) return invalid();
+  // Go's limit: the largest int64 nanosecond count, about 292 years.
+  constexpr double kMaxNanoseconds = 9223372036854775807.0;
+  double total_ns = 0;
+  while (i < text.size()) {
+    size_t end = i;
+    bool digits = false;
+    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) {
+      digits = digits || text[end] != '.';
+      ++end;
+    }
+    if (!digits) return invalid();
+    double value = 0;
+    if (!absl::SimpleAtod(text.substr(i, end - i), &value)) return invalid();
+    size_t unit_end = end;
+    while (unit_end < text.size() && !std::isdigit(static_cast<unsigned char>(text[unit_end])) &&
+           text[unit_end] != '.') {
+      ++unit_end;
+    }
+    const std::string unit = text.substr(end, unit_end - end);
+    double scale = 0;
+    if (unit == "ns") scale = 1;
+    else if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs") scale = 1e3;
+    else if (unit == "ms") scale = 1e6;
+    else if (unit == "s") scale = 1e9;
+    else if (unit == "m") scale = 60e9;
+    else if (unit == "h") scale = 3600e9;
+    else return invalid();
+    total_ns += value * scale;
+    if (!(total_ns <= kMaxNanoseconds)) return invalid();
+    i = unit_end;
+  }
+  const auto ms = static_cast<int64_t>(total_ns / 1e6);
+  return std::chrono::milliseconds(negative ? -ms : ms);
+}
+
+std::string FormatGoDuration(std::chrono::milliseconds duration) {
+  int64_t ms = duration.count();
+  if (ms == 0) return "0s";
+  std::string sign = ms < 0 ? "-" : "";
+  // |INT64_MIN| ms is far beyond Go's range; clamp rather than overflow.
+  const uint64_t abs_ms = ms < 0 ? uint64_t{0} - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  if (abs_ms < 1000) return absl::StrCat(sign, abs_ms, "ms");
+  const uint64_t hours = abs_ms / 3600000, minutes = abs_ms / 60000 % 60, seconds = abs_ms / 1000 % 60;
+  const uint64_t millis = abs_ms % 1000;
+  std::string fraction;
+  if (millis != 0) {
+    fraction = absl::StrCat(".", std::string(3 - std::to_string(millis).size(), '0'), millis);
+    while (fraction.back() == '0') fraction.pop_back();
+  }
+  std::string out = sign;
+  if (hours > 0) absl::StrAppend(&out, hours, "h");
+  if (hours > 0 || minutes > 0) absl::StrAppend(&out, minutes, "m");
+  absl::StrAppend(&out, seconds, fraction, "s");
+  return out;
 }
 
 namespace {
@@ -67,9 +139,20 @@ void FlagSet::Int(const std::string& name, int* target, std::string usage) {
   flags_[name] = Flag{target, std::move(usage), std::to_string(*target)};
 }
 
+void FlagSet::Duration(const std::string& name, std::chrono::milliseconds* target, std::string usage) {
+  flags_[name] = Flag{target, std::move(usage), FormatGoDuration(*target)};
+}
+
 absl::Status FlagSet::SetValue(const std::string& name, Flag& flag, const std::string& value) {
   if (auto* s = std::get_if<std::string*>(&flag.target)) {
     **s = value;
+  } else if (auto* d = std::get_if<std::chrono::milliseconds*>(&flag.target)) {
+    auto parsed = ParseGoDuration(value);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid value \"", value, "\" for flag -", name, ": parse error"));
+    }
+    **d = *parsed;
   } else if (auto* i = std::get_if<int*>(&flag.target)) {
     if (!ParseGoInt(value, *i)) {
       return absl::InvalidArgumentError(
@@ -138,9 +221,10 @@ std::string FlagSet::Usage() const {
     const bool is_string = std::holds_alternative<std::string*>(flag.target);
     if (is_string) absl::StrAppend(&out, " string");
     if (std::holds_alternative<int*>(flag.target)) absl::StrAppend(&out, " int");
+    if (std::holds_alternative<std::chrono::milliseconds*>(flag.target)) absl::StrAppend(&out, " duration");
     absl::StrAppend(&out, "\n    \t", flag.usage);
     const bool zero = flag.default_text.empty() || flag.default_text == "false" ||
-                      flag.default_text == "0";
+                      flag.default_text == "0" || flag.default_text == "0s";
     if (!zero) {
       absl::StrAppend(&out, is_string ? absl::StrCat(" (default \"", flag.default_text, "\")")
                                       : absl::StrCat(" (default ", flag.default_text, ")"));

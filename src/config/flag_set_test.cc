@@ -10,11 +10,13 @@ struct Flags {
   std::string endpoint = "/tmp/vault.sock";
   bool debug = false;
   int cache = 1000;
+  std::chrono::milliseconds interval{60000};
   FlagSet set{"prog"};
   Flags() {
     set.String("endpoint", &endpoint, "socket");
     set.Bool("debug", &debug, "debug");
     set.Int("cache-size", &cache, "cache");
+    set.Duration("interval", &interval, "how often");
   }
 };
 
@@ -72,6 +74,44 @@ TEST(FlagSetTest, UsageListsTypesAndNonZeroDefaults) {
   EXPECT_NE(usage.find("  -cache-size int\n    \tcache (default 1000)\n"), std::string::npos) << usage;
   EXPECT_NE(usage.find("  -debug\n    \tdebug\n"), std::string::npos) << usage;
   EXPECT_NE(usage.find("  -endpoint string\n    \tsocket (default \"/tmp/vault.sock\")\n"), std::string::npos);
+  EXPECT_NE(usage.find("  -interval duration\n    \thow often (default 1m0s)\n"), std::string::npos) << usage;
+}
+
+TEST(FlagSetTest, DurationFlagsTakeGoDurations) {
+  Flags f;
+  ASSERT_TRUE(f.set.Parse({"-interval", "1m30s"}).ok());
+  EXPECT_EQ(f.interval, std::chrono::seconds(90));
+  EXPECT_TRUE(f.set.WasSet("interval"));
+  EXPECT_EQ(f.set.Parse({"-interval=10"}).status().message(), "invalid value \"10\" for flag -interval: parse error");
+}
+
+TEST(FlagSetTest, GoDurationsParseAsTimeParseDuration) {
+  EXPECT_EQ(ParseGoDuration("1m30s").value(), std::chrono::seconds(90));
+  EXPECT_EQ(ParseGoDuration("500ms").value(), std::chrono::milliseconds(500));
+  EXPECT_EQ(ParseGoDuration("1.5h").value(), std::chrono::minutes(90));
+  EXPECT_EQ(ParseGoDuration("0").value(), std::chrono::milliseconds(0));
+  EXPECT_EQ(ParseGoDuration("-2s").value(), std::chrono::seconds(-2));
+  EXPECT_EQ(ParseGoDuration("+1h").value(), std::chrono::hours(1));
+  EXPECT_EQ(ParseGoDuration("1500us").value(), std::chrono::milliseconds(1));
+  EXPECT_EQ(ParseGoDuration("2000000ns").value(), std::chrono::milliseconds(2));
+  EXPECT_EQ(ParseGoDuration("2562047h").value(), std::chrono::hours(2562047));  // Go's largest whole hour
+  for (const char* bad : {"", ".s", "1.2.3s", "10", "5 m", "1d", "-", "+", "s", "2562048h", "1e3s", "9999999999999999999999h"}) {
+    EXPECT_FALSE(ParseGoDuration(bad).ok()) << bad;
+  }
+  const std::string huge(100000, '9');
+  auto status = ParseGoDuration(huge + "s").status();
+  EXPECT_FALSE(status.ok());
+  EXPECT_LT(status.message().size(), 100u) << "the error quotes the input shortened";
+}
+
+TEST(FlagSetTest, GoDurationsFormatAsDurationString) {
+  EXPECT_EQ(FormatGoDuration(std::chrono::milliseconds(0)), "0s");
+  EXPECT_EQ(FormatGoDuration(std::chrono::milliseconds(500)), "500ms");
+  EXPECT_EQ(FormatGoDuration(std::chrono::milliseconds(1500)), "1.5s");
+  EXPECT_EQ(FormatGoDuration(std::chrono::milliseconds(1050)), "1.05s");
+  EXPECT_EQ(FormatGoDuration(std::chrono::minutes(1)), "1m0s");
+  EXPECT_EQ(FormatGoDuration(std::chrono::minutes(90)), "1h30m0s");
+  EXPECT_EQ(FormatGoDuration(std::chrono::seconds(-2)), "-2s");
 }
 
 TEST(FlagSetTest, ParseGoBoolAcceptsExactlyStrconvSpellings) {

@@ -4,20 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "vcp_build_info.h"  // VCP_GIT_COMMIT, VCP_GIT_TREE_STATE, VCP_BUILD_DATE (cmake/build_info.cmake)
 
 #ifndef VCP_VERSION
 #define VCP_VERSION "0.0.0-dev"
 #endif
-#ifndef VCP_GIT_COMMIT
-#define VCP_GIT_COMMIT ""
-#endif
-#ifndef VCP_GIT_TREE_STATE
-#define VCP_GIT_TREE_STATE ""
-#endif
-#ifndef VCP_BUILD_DATE
-#define VCP_BUILD_DATE ""
-#endif
-
 namespace vcp::config {
 
 std::string ProviderVersion() { return VCP_VERSION; }

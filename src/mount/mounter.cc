@@ -172,8 +172,10 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     auto path = vault::ParseSecretPath(object.secret_path);
     if (!path.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "failed to parse query parameters from secretPath ", GoJsonQuote(object.secret_path),
-          " for objectName ", GoJsonQuote(object.object_name), ": ", path.status().message()));
+          "failed to parse query parameters from secretPath ",
+          GoJsonQuote(object.secret_path.substr(0, std::min<size_t>(object.secret_path.find('?'), 256))),
+          object.secret_path.find('?') == std::string::npos ? "" : " (query not shown)", " for objectName ",
+          GoJsonQuote(object.object_name.substr(0, 256)), ": ", path.status().message()));
     }
     PlannedRead read;
     read.method = object.method.empty() ? "GET" : object.method;
@@ -195,8 +197,8 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     const std::string audience = p.audience.empty() ? "vault" : p.audience;
     return absl::FailedPreconditionError(absl::StrCat(
         "no service account token for audience ", GoJsonQuote(audience), " in the mount request for pod ",
-        p.pod.ns, "/", p.pod.name,
-        " and the provider runs outside a cluster, so it cannot create one: configure the Secrets Store "
+        p.pod.ns, "/", p.pod.name, " and ", options_.no_token_request_reason,
+        ", so it cannot create one: configure the Secrets Store "
         "CSI Driver to pass it (CSIDriver tokenRequests, e.g. helm --set tokenRequests[0].audience=",
         audience, "), or set 'audience' in the SecretProviderClass to an audience the driver requests"));
   };

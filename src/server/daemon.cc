@@ -58,6 +58,31 @@ absl::Status CheckSocketDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
+// The socket file this process bound, so that it removes only its own: a
+// provider started on the same path (a DaemonSet surge, a second provider
+// during a migration) replaces the file, and must keep it when this one exits.
+struct SocketIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  bool known = false;
+};
+
+SocketIdentity IdentifySocket(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return {};
+  return {st.st_dev, st.st_ino, true};
+}
+
+void RemoveOwnSocket(const std::string& path, const SocketIdentity& ours) {
+  const SocketIdentity now = IdentifySocket(path);
+  if (!now.known) return;
+  if (ours.known && (now.device != ours.device || now.inode != ours.inode)) {
+    spdlog::warn("not removing {}: another process has replaced this provider's socket there", path);
+    return;
+  }
+  unlink(path.c_str());
+}
+
 int WaitForShutdownSignal() {
   sigset_t set;
   sigemptyset(&set);
@@ -107,10 +132,12 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.revoke_tokens = config.revoke_tokens;
   options.max_concurrent_mounts = config.max_concurrent_mounts;
   options.version_key = [&version_keys] { return version_keys.Key(); };
-  if (kube_client) {
+  if (kube_client && config.token_request_fallback) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {
       return kube::RequestPodToken(*kube_client, params, deadline);
     };
+  } else if (kube_client) {
+    options.no_token_request_reason = "the TokenRequest fallback is off (-token-request-fallback=false)";
   }
   const mount::Mounter mounter(transport, tokens, options);
   ProviderService service(mounter);
@@ -118,8 +145,14 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   if (absl::Status s = CheckSocketDirectory(config.endpoint); !s.ok()) return s;
   if (absl::Status s = RemoveStaleSocket(config.endpoint); !s.ok()) return s;
 
+  // gRPC unlinks the path it bound when the server shuts down, whoever's file
+  // is there by then. Binding a private name and renaming it into place means
+  // that unlink misses, and RemoveOwnSocket decides instead. The rename also
+  // replaces the path atomically: the driver never sees it missing.
+  std::string bind_path = absl::StrCat(config.endpoint, ".", getpid(), ".tmp");
+  if (bind_path.size() >= 108) bind_path = config.endpoint;
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(absl::StrCat("unix:", config.endpoint), grpc::InsecureServerCredentials());
+  builder.AddListeningPort(absl::StrCat("unix:", bind_path), grpc::InsecureServerCredentials());
   builder.RegisterService(&service);
   const mode_t old_umask = umask(0077);  // the socket is for its owner (the driver runs as root)
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -128,14 +161,22 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
     return absl::UnavailableError(
         absl::StrCat("failed to listen on unix socket at ", config.endpoint, ": gRPC could not bind"));
   }
-  chmod(config.endpoint.c_str(), 0600);
+  chmod(bind_path.c_str(), 0600);
+  if (bind_path != config.endpoint && rename(bind_path.c_str(), config.endpoint.c_str()) != 0) {
+    const int error = errno;
+    server->Shutdown();
+    unlink(bind_path.c_str());
+    return absl::FailedPreconditionError(absl::StrCat("failed to listen on unix socket at ", config.endpoint,
+                                                      ": rename from ", bind_path, ": ", std::strerror(error)));
+  }
+  const SocketIdentity socket_identity = IdentifySocket(config.endpoint);
 
   std::atomic<bool> ready{true};
   HealthServer health(ready);
   auto health_address = health.Start(config.health_addr);
   if (!health_address.ok()) {
     server->Shutdown();
-    unlink(config.endpoint.c_str());
+    RemoveOwnSocket(config.endpoint, socket_identity);
     return health_address.status();
   }
   spdlog::info("vault-csi-provider {} serving on unix://{}, health checks on http://{}",
@@ -150,7 +191,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
     server->Wait();
   });
   const bool clean = stopped.wait_for(grace + std::chrono::seconds(2)) == std::future_status::ready;
-  unlink(config.endpoint.c_str());
+  RemoveOwnSocket(config.endpoint, socket_identity);
   health.Stop();
   if (!clean) {
     spdlog::warn("in-flight mounts did not finish within {}s; exiting anyway", grace.count());

@@ -13,6 +13,8 @@
 #include <future>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/str_cat.h"
 #include "e2e/e2e_fixture.h"
 #include "support/jwt.h"
@@ -24,15 +26,34 @@ using ::testing::HasSubstr;
 
 class DaemonE2eTest : public E2eTest {};
 
-std::string RunBinary(const std::string& args, int* exit_code) {
+// Runs a shell command; returns its standard output (and its exit code).
+std::string RunCommand(const std::string& command, int* exit_code = nullptr) {
   std::string out;
-  FILE* pipe = popen(absl::StrCat(VCP_PROVIDER_BINARY, " ", args, " 2>&1").c_str(), "r");
+  FILE* pipe = popen(command.c_str(), "r");
   char buffer[4096];
   size_t n = 0;
   while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
   const int status = pclose(pipe);
-  *exit_code = WEXITSTATUS(status);
+  if (exit_code != nullptr) *exit_code = WEXITSTATUS(status);
   return out;
+}
+
+std::string RunBinary(const std::string& args, int* exit_code) {
+  return RunCommand(absl::StrCat(VCP_PROVIDER_BINARY, " ", args, " 2>&1"), exit_code);
+}
+
+TEST_F(DaemonE2eTest, VersionNamesTheGitCommitItWasBuiltFrom) {
+  // The test binary and the provider are built from the same checkout.
+  std::string head = RunCommand(absl::StrCat("git -C ", VCP_SOURCE_DIR, " rev-parse HEAD 2>/dev/null"));
+  if (head.empty()) GTEST_SKIP() << "not a git checkout";
+  head.pop_back();  // newline
+  int code = 0;
+  auto info = nlohmann::json::parse(RunBinary("-version", &code));
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(info["gitCommit"], head);
+  EXPECT_THAT(info["gitTreeState"].get<std::string>(), ::testing::AnyOf("clean", "dirty"));
+  EXPECT_THAT(info["buildDate"].get<std::string>(),
+              ::testing::MatchesRegex(R"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)"));
 }
 
 TEST_F(DaemonE2eTest, VersionAnswersWithEitherAuthorityTheDriverSends) {
@@ -132,6 +153,26 @@ TEST_F(DaemonE2eTest, AMountThatCannotGetASlotInTimeSaysWhy) {
   EXPECT_EQ(out.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_THAT(out.status.error_message(), HasSubstr("concurrent Mount slots (-max-concurrent-mounts)"));
   EXPECT_TRUE(slow.get().status.ok());
+}
+
+TEST_F(DaemonE2eTest, AProviderThatExitsLeavesItsSuccessorsSocketAlone) {
+  // A rolling update with a surge, or two providers during a migration: the
+  // second binds the same path; the first must not delete it when it exits.
+  auto& first = StartProvider();
+  auto second = ProviderProcess::Start(VCP_PROVIDER_BINARY, dir_, VaultFlags(), {});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(first.Stop(SIGTERM), 0);
+  struct stat st {};
+  ASSERT_EQ(lstat((*second)->socket_path().c_str(), &st), 0) << "the successor's socket was removed";
+  EXPECT_THAT(first.Log(), HasSubstr("another process has replaced this provider's socket"));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1alpha1::VersionRequest request;
+  request.set_version("v1alpha1");
+  v1alpha1::VersionResponse response;
+  EXPECT_TRUE((*second)->Stub()->Version(&context, request, &response).ok());
+  EXPECT_EQ((*second)->Stop(SIGTERM), 0);
+  EXPECT_NE(lstat((*second)->socket_path().c_str(), &st), 0) << "the last provider removes its own socket";
 }
 
 TEST_F(DaemonE2eTest, FlagsFollowGoSyntaxAndUnknownFlagsFail) {

@@ -89,6 +89,23 @@ TEST_F(KubernetesE2eTest, CustomAudienceWithoutDriverTokenMountsThroughTokenRequ
   EXPECT_EQ(spec["boundObjectRef"]["uid"], mount.pod.uid);
 }
 
+TEST_F(KubernetesE2eTest, WithTheFallbackOffNoTokenRequestIsMadeAndTheErrorSaysWhy) {
+  StartProvider(InClusterArgs({"-token-request-fallback=false"}), InClusterEnv());
+  auto mount = Mount(kObject);
+  mount.tokens.clear();
+  auto out = Send(mount);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(out.status.error_message(),
+              AllOf(HasSubstr("no service account token for audience \"vault\""), HasSubstr("default/app-7d9c"),
+                    HasSubstr("the TokenRequest fallback is off (-token-request-fallback=false)"),
+                    HasSubstr("tokenRequests")));
+  EXPECT_EQ(kube_->Count("tokenrequest"), 0);
+  // A Mount that carries the driver's token is unaffected.
+  auto with_token = Send(Mount(kObject));
+  ASSERT_TRUE(with_token.status.ok()) << with_token.status.error_message();
+  EXPECT_EQ(with_token.File("a"), "app-user");
+}
+
 TEST_F(KubernetesE2eTest, ForbiddenTokenRequestNamesThePodAndThePermission) {
   kube_->ForbidTokenRequests(true);
   StartProvider(InClusterArgs(), InClusterEnv());

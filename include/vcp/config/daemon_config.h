@@ -34,11 +34,8 @@ struct DaemonConfig {
   // Beyond the incumbent's flags:
   std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read
+  bool token_request_fallback = true;        // create a pod token (TokenRequest) when the driver passed none
 };
-
-// Parses a Go duration such as "90s", "1m", "1m30s", "500ms", "2h".
-// InvalidArgument otherwise.
-absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& text);
 
 // Looks up an environment variable; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

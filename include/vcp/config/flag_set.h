@@ -8,6 +8,7 @@
 // incumbent uses for its own output, hence this small parser.)
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -31,6 +32,8 @@ class FlagSet {
   void String(const std::string& name, std::string* target, std::string usage);
   void Bool(const std::string& name, bool* target, std::string usage);
   void Int(const std::string& name, int* target, std::string usage);
+  // A Go time.Duration flag ("90s", "1m30s", "500ms"), kept to the millisecond.
+  void Duration(const std::string& name, std::chrono::milliseconds* target, std::string usage);
 
   // Parses `args` (without argv[0]) into the bound targets and returns the
   // arguments left after the flags. Errors use Go's texts:
@@ -49,7 +52,7 @@ class FlagSet {
 
  private:
   struct Flag {
-    std::variant<std::string*, bool*, int*> target;
+    std::variant<std::string*, bool*, int*, std::chrono::milliseconds*> target;
     std::string usage;
     std::string default_text;
   };
@@ -60,6 +63,17 @@ class FlagSet {
   std::map<std::string, Flag> flags_;
   std::set<std::string> set_;
 };
+
+// Parses a Go duration (time.ParseDuration): an optional sign, then one or
+// more decimal numbers each with a unit ns, us, µs, ms, s, m or h, e.g. "90s",
+// "1m30s", "1.5h", "500ms"; "0" alone. Truncated to whole milliseconds.
+// InvalidArgument `time: invalid duration "TEXT"` otherwise, including a value
+// beyond Go's range (about 292 years) and more than 64 characters of text.
+absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& text);
+
+// Formats a duration as Go's time.Duration.String does at millisecond
+// precision: "0s", "500ms", "1.5s", "1m0s", "1h30m0s", "-2s".
+std::string FormatGoDuration(std::chrono::milliseconds duration);
 
 // Parses a boolean as Go's strconv.ParseBool: 1 t T TRUE true True and
 // 0 f F FALSE false False. Returns false in `*ok` for anything else.

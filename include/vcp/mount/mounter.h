@@ -36,8 +36,12 @@ struct MounterOptions {
   // The HMAC key for object versions now (required).
   std::function<std::string()> version_key;
   // Creates a token for the pod when the driver passed none for the class's
-  // audience (the TokenRequest fallback); empty outside a cluster.
+  // audience (the TokenRequest fallback); empty outside a cluster or when the
+  // fallback is switched off.
   std::function<absl::StatusOr<std::string>(const MountParams&, vault::Deadline)> request_token;
+  // Why `request_token` is empty, for the error of a Mount that has no token,
+  // e.g. "the TokenRequest fallback is off (-token-request-fallback=false)".
+  std::string no_token_request_reason = "the provider runs outside a cluster";
   // The clock for token lifetimes; empty means std::chrono::steady_clock (tests inject one).
   std::function<std::chrono::steady_clock::time_point()> now;
 };
