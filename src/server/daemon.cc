@@ -143,14 +143,23 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   ProviderService service(mounter);
 
   if (absl::Status s = CheckSocketDirectory(config.endpoint); !s.ok()) return s;
-  if (absl::Status s = RemoveStaleSocket(config.endpoint); !s.ok()) return s;
 
   // gRPC unlinks the path it bound when the server shuts down, whoever's file
   // is there by then. Binding a private name and renaming it into place means
   // that unlink misses, and RemoveOwnSocket decides instead. The rename also
   // replaces the path atomically: the driver never sees it missing.
   std::string bind_path = absl::StrCat(config.endpoint, ".", getpid(), ".tmp");
-  if (bind_path.size() >= 108) bind_path = config.endpoint;
+  struct stat existing {};
+  const bool replacing = lstat(config.endpoint.c_str(), &existing) == 0;
+  if (replacing && S_ISDIR(existing.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "failed to clean up pre-existing file at unix socket location: ", config.endpoint, ": is a directory"));
+  }
+  if (bind_path.size() >= 108) {  // no room for a private name: bind the path itself
+    bind_path = config.endpoint;
+    if (absl::Status s = RemoveStaleSocket(config.endpoint); !s.ok()) return s;
+  }
+  unlink(bind_path.c_str());  // left by a crashed process with this pid
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat("unix:", bind_path), grpc::InsecureServerCredentials());
   builder.RegisterService(&service);
@@ -169,6 +178,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
     return absl::FailedPreconditionError(absl::StrCat("failed to listen on unix socket at ", config.endpoint,
                                                       ": rename from ", bind_path, ": ", std::strerror(error)));
   }
+  if (replacing && bind_path != config.endpoint) spdlog::info("replaced the existing file at socket path {}", config.endpoint);
   const SocketIdentity socket_identity = IdentifySocket(config.endpoint);
 
   std::atomic<bool> ready{true};

@@ -87,7 +87,7 @@ TEST_F(DaemonE2eTest, StaleSocketIsReplacedAndNewSocketIsOwnerOnly) {
   EXPECT_EQ(st.st_mode & 0077, 0u) << "socket must not be accessible to group or others";
   auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
   EXPECT_TRUE(out.status.ok()) << out.status.error_message();
-  EXPECT_THAT(provider.Log(), HasSubstr("removed stale file"));
+  EXPECT_THAT(provider.Log(), HasSubstr("replaced the existing file at socket path"));
 }
 
 TEST_F(DaemonE2eTest, HealthTellsTheTruthAndSigtermShutsDownCleanly) {
@@ -159,8 +159,21 @@ TEST_F(DaemonE2eTest, AProviderThatExitsLeavesItsSuccessorsSocketAlone) {
   // A rolling update with a surge, or two providers during a migration: the
   // second binds the same path; the first must not delete it when it exits.
   auto& first = StartProvider();
+  // While the second one starts, the path never goes missing (it is renamed over).
+  std::atomic<bool> starting{true};
+  std::atomic<int> missing{0};
+  std::thread watcher([&] {
+    struct stat st {};
+    while (starting) {
+      if (lstat(first.socket_path().c_str(), &st) != 0) ++missing;
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  });
   auto second = ProviderProcess::Start(VCP_PROVIDER_BINARY, dir_, VaultFlags(), {});
+  starting = false;
+  watcher.join();
   ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(missing, 0) << "the socket path was missing while the successor started";
   EXPECT_EQ(first.Stop(SIGTERM), 0);
   struct stat st {};
   ASSERT_EQ(lstat((*second)->socket_path().c_str(), &st), 0) << "the successor's socket was removed";
