@@ -1,5 +1,6 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/kube/kube_client.h"
+#include "vcp/util/bounded_json.h"
 
 #include <sys/stat.h>
 
@@ -46,7 +47,7 @@ absl::StatusCode CodeForHttpStatus(int status) {
 
 // The API server's metav1.Status message, or a description of the body.
 absl::Status ApiError(const std::string& where, const vault::HttpResponse& response) {
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  const nlohmann::json body = ParseUntrustedJson(response.body).value_or(nlohmann::json());
   std::string message = body.is_object() && body.contains("message") && body["message"].is_string()
                             ? body["message"].get<std::string>()
                             : absl::StrCat(response.body.size(), " byte response");
@@ -138,7 +139,7 @@ absl::StatusOr<std::string> KubeClient::CreateServiceAccountToken(
   if (!response.ok()) return response.status();
   const std::string where = absl::StrCat("POST ", path);
   if (response->status != 200 && response->status != 201) return ApiError(where, *response);
-  nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
+  const nlohmann::json parsed = ParseUntrustedJson(response->body).value_or(nlohmann::json());
   if (!parsed.is_object() || !parsed.contains("status") || !parsed["status"].contains("token") ||
       !parsed["status"]["token"].is_string()) {
     return absl::InternalError(absl::StrCat(where, ": TokenRequest response has no status.token"));
@@ -151,7 +152,7 @@ absl::StatusOr<Secret> KubeClient::GetSecret(const std::string& ns, const std::s
   auto response = Call("GET", path, std::nullopt, deadline);
   if (!response.ok()) return response.status();
   if (response->status != 200) return ApiError(absl::StrCat("GET ", path), *response);
-  nlohmann::json parsed = nlohmann::json::parse(response->body, nullptr, false);
+  const nlohmann::json parsed = ParseUntrustedJson(response->body).value_or(nlohmann::json());
   if (!parsed.is_object()) return absl::InternalError(absl::StrCat("GET ", path, ": response is not JSON"));
   Secret secret;
   if (parsed.contains("data") && parsed["data"].is_object()) {

@@ -7,7 +7,6 @@
 #include <list>
 #include <memory>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <unordered_map>
 
@@ -18,8 +17,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "vcp/config/flag_set.h"
+#include "vcp/util/bounded_json.h"
 #include "vcp/util/go_json.h"
 #include "vcp/util/status_macros.h"
+#include "vcp/vault/secret_path.h"
 
 namespace vcp::mount {
 namespace {
@@ -32,16 +33,72 @@ constexpr char kServiceAccountTokens[] = "csi.storage.k8s.io/serviceAccount.toke
 
 absl::Status Invalid(const std::string& message) { return absl::InvalidArgumentError(message); }
 
+// `text` quoted for an error message, cut to 64 bytes: numbers and names
+// from a SecretProviderClass can be any length.
+std::string QuoteShortened(const std::string& text) {
+  constexpr size_t kMax = 64;
+  if (text.size() <= kMax) return GoJsonQuote(text);
+  return absl::StrCat(GoJsonQuote(text.substr(0, kMax)), "... (", text.size(), " bytes)");
+}
+
 // Describes an object for error messages: its index and name.
 std::string Describe(size_t index, const std::string& object_name) {
-  return absl::StrCat("objects[", index, "] (objectName ", GoJsonQuote(object_name), ")");
+  return absl::StrCat("objects[", index, "] (objectName ", QuoteShortened(object_name), ")");
 }
 
 bool IsPlainScalar(const YAML::Node& node) { return node.Tag() == "?"; }
 
+// YAML 1.2 core schema float: [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+// A hand-written scan: linear, no recursion, whatever the input's length.
+bool IsYamlFloat(std::string_view text) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - start;
+  };
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  } else {
+    if (digits() == 0) return false;
+    if (i < text.size() && text[i] == '.') {
+      ++i;
+      digits();
+    }
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
+// [-+]?\.(inf|Inf|INF) or \.(nan|NaN|NAN).
+bool IsYamlInfinityOrNan(std::string_view text) {
+  static const std::set<std::string_view> kSpellings = {
+      ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN"};
+  return kSpellings.count(text) > 0;
+}
+
+
+// Bounds on converting untrusted YAML (secretArgs) to JSON. yaml-cpp shares
+// the node an alias names, so 500 bytes of nested aliases expand to 10^9
+// nodes here; the budget counts expanded nodes and stops them.
+constexpr size_t kMaxYamlDepth = 64;
+constexpr size_t kMaxYamlNodes = 10000;
+
 // Converts a YAML node to JSON with yaml.v3's resolution of plain scalars
 // (null, bool, int, float, else string); quoted scalars stay strings.
-absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node) {
+// `nodes_left` is the budget of nodes (aliases expanded) still allowed.
+absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, size_t depth, size_t* nodes_left) {
+  if (depth > kMaxYamlDepth) return Invalid(absl::StrCat("nests deeper than ", kMaxYamlDepth, " levels"));
+  if (*nodes_left == 0) {
+    return Invalid(absl::StrCat("more than ", kMaxYamlNodes, " values (aliases count once per use)"));
+  }
+  --*nodes_left;
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -49,7 +106,7 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node) {
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
       for (const auto& item : node) {
-        VCP_ASSIGN_OR_RETURN(auto value, YamlToJson(item));
+        VCP_ASSIGN_OR_RETURN(auto value, YamlToJson(item, depth + 1, nodes_left));
         array.push_back(std::move(value));
       }
       return array;
@@ -58,7 +115,7 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node) {
       nlohmann::json object = nlohmann::json::object();
       for (const auto& entry : node) {
         if (!entry.first.IsScalar()) return Invalid("mapping keys must be strings");
-        VCP_ASSIGN_OR_RETURN(auto value, YamlToJson(entry.second));
+        VCP_ASSIGN_OR_RETURN(auto value, YamlToJson(entry.second, depth + 1, nodes_left));
         object[entry.first.Scalar()] = std::move(value);
       }
       return object;
@@ -75,14 +132,12 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node) {
   if (kTrue.count(text) > 0) return nlohmann::json(true);
   if (kFalse.count(text) > 0) return nlohmann::json(false);
   if (auto i = ParseYamlInt(text); i.has_value()) return nlohmann::json(*i);
-  static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
-  if (std::regex_match(text, kFloat)) {
+  if (IsYamlFloat(text)) {
     const double d = std::strtod(text.c_str(), nullptr);
-    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", text));
+    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", QuoteShortened(text)));
     return nlohmann::json(d);
   }
-  static const std::regex kSpecialFloat(R"(^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$)");
-  if (std::regex_match(text, kSpecialFloat)) {
+  if (IsYamlInfinityOrNan(text)) {
     return Invalid(absl::StrCat("unsupported value ", text, " (JSON has no infinity or NaN)"));
   }
   return nlohmann::json(text);
@@ -100,7 +155,7 @@ absl::StatusOr<uint32_t> ParseFilePermission(const YAML::Node& node, size_t inde
   const auto value = IsPlainScalar(node) ? ParseYamlInt(node.Scalar()) : std::nullopt;
   if (!value.has_value() || *value < 0 || *value > std::numeric_limits<uint32_t>::max()) {
     return Invalid(absl::StrCat(Describe(index, object_name), ": invalid filePermission ",
-                                GoJsonQuote(node.Scalar()), hint));
+                                QuoteShortened(node.Scalar()), hint));
   }
   return static_cast<uint32_t>(*value);
 }
@@ -128,7 +183,9 @@ absl::StatusOr<SecretObject> ParseObject(const YAML::Node& entry, size_t index) 
   VCP_ASSIGN_OR_RETURN(object.method, ScalarField(entry, "method", index));
   VCP_ASSIGN_OR_RETURN(object.encoding, ScalarField(entry, "encoding", index));
   if (const YAML::Node reuse = entry["reuseLease"]; reuse.IsDefined() && !reuse.IsNull()) {
-    auto value = reuse.IsScalar() && IsPlainScalar(reuse) ? YamlToJson(reuse) : absl::StatusOr<nlohmann::json>(nlohmann::json());
+    size_t budget = 1;
+    auto value = reuse.IsScalar() && IsPlainScalar(reuse) ? YamlToJson(reuse, 0, &budget)
+                                                          : absl::StatusOr<nlohmann::json>(nlohmann::json());
     if (!value.ok() || !value->is_boolean()) {
       return Invalid(absl::StrCat(Describe(index, object.object_name), ": reuseLease must be true or false"));
     }
@@ -141,7 +198,8 @@ absl::StatusOr<SecretObject> ParseObject(const YAML::Node& entry, size_t index) 
       return Invalid(absl::StrCat(Describe(index, object.object_name),
                                   ": secretArgs must be a mapping of request body fields"));
     }
-    auto json = YamlToJson(args);
+    size_t budget = kMaxYamlNodes;
+    auto json = YamlToJson(args, 0, &budget);
     if (!json.ok()) {
       return Invalid(absl::StrCat(Describe(index, object.object_name),
                                   ": secretArgs: ", json.status().message()));
@@ -172,9 +230,14 @@ absl::Status ValidateObject(const SecretObject& object, size_t index) {
                                   ": secretPath contains a control character"));
     }
   }
+  if (absl::Status s = vault::CheckSecretPathStaysInApi(object.secret_path); !s.ok()) {
+    return Invalid(absl::StrCat(Describe(index, object.object_name), ": secretPath ",
+                                QuoteShortened(object.secret_path.substr(0, object.secret_path.find('?'))), ": ",
+                                s.message()));
+  }
   if (!object.method.empty() && !IsHttpToken(object.method)) {
     return Invalid(absl::StrCat(Describe(index, object.object_name), ": invalid method ",
-                                GoJsonQuote(object.method), " (use GET, PUT or POST)"));
+                                QuoteShortened(object.method), " (use GET, PUT or POST)"));
   }
   if (auto encoding = ParseEncoding(object.encoding); !encoding.ok()) {
     return Invalid(absl::StrCat(Describe(index, object.object_name), ": ",
@@ -184,15 +247,16 @@ absl::Status ValidateObject(const SecretObject& object, size_t index) {
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ParseAttributes(const std::string& text) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) {
+  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(text);
+  if (!parsed.ok() || !parsed->is_object()) {
     return Invalid("failed to parse mount request attributes: not a JSON object of strings");
   }
+  const nlohmann::json& json = *parsed;
   std::map<std::string, std::string> out;
   for (auto& [key, value] : json.items()) {
     if (!value.is_string()) {
       return Invalid(absl::StrCat("failed to parse mount request attributes: value of ",
-                                  GoJsonQuote(key), " is not a string"));
+                                  QuoteShortened(key), " is not a string"));
     }
     out.emplace(key, value.get<std::string>());
   }
@@ -200,8 +264,9 @@ absl::StatusOr<std::map<std::string, std::string>> ParseAttributes(const std::st
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ParseTokens(const std::string& text) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) {
+  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(text);
+  const nlohmann::json json = parsed.ok() ? *std::move(parsed) : nlohmann::json();
+  if (!json.is_object()) {
     return Invalid(
         "failed to unmarshal service account tokens: the csi.storage.k8s.io/serviceAccount.tokens "
         "attribute is not a JSON object keyed by audience");
@@ -217,10 +282,10 @@ absl::StatusOr<std::map<std::string, std::string>> ParseTokens(const std::string
 
 absl::StatusOr<uint32_t> ParsePermission(const std::string& text) {
   if (text.empty()) return 0644u;
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_number_unsigned() ||
+  const nlohmann::json json = ParseUntrustedJson(text).value_or(nlohmann::json());
+  if (!json.is_number_unsigned() ||
       json.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
-    return Invalid(absl::StrCat("failed to parse permission ", GoJsonQuote(text),
+    return Invalid(absl::StrCat("failed to parse permission ", QuoteShortened(text),
                                 ": want a decimal file mode such as \"420\" (0644)"));
   }
   return static_cast<uint32_t>(json.get<uint64_t>());
@@ -284,7 +349,7 @@ std::optional<int64_t> ParseYamlInt(const std::string& text) {
 
 absl::Status ValidateObjectPath(const std::string& path) {
   auto bad = [&](const std::string& why) {
-    return Invalid(absl::StrCat("invalid objectName ", GoJsonQuote(path), ": ", why));
+    return Invalid(absl::StrCat("invalid objectName ", QuoteShortened(path), ": ", why));
   };
   if (path.empty()) return bad("it is empty; every object needs a file name");
   if (path.size() > 4096) return bad("longer than 4096 bytes");
@@ -398,7 +463,7 @@ absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text
     c.skip_verify = config::ParseGoBool(*skip, &ok);
     if (!ok) {
       return Invalid(absl::StrCat("failed to parse vaultSkipTLSVerify: strconv.ParseBool: parsing ",
-                                  GoJsonQuote(*skip), ": invalid syntax (use \"true\" or \"false\")"));
+                                  QuoteShortened(*skip), ": invalid syntax (use \"true\" or \"false\")"));
     }
   }
 

@@ -146,6 +146,47 @@ TEST(MountParamsTest, ObjectFieldsAndYamlTypes) {
             R"({"common_name":"web.example.com","exclude_cn_from_sans":true,"list":["a",1],"nothing":null,"port":16,"quoted_number":"10","ratio":1.5,"ttl":"24h"})");
 }
 
+TEST(MountParamsTest, PlainScalarsResolveAsYamlFloatsWithoutARegex) {
+  const std::vector<std::pair<std::string, std::string>> table = {
+      {"1.5", "1.5"}, {"-2.", "-2.0"}, {".5", "0.5"}, {"+1e3", "1000.0"}, {"1E-2", "0.01"}, {"3", "3"},
+      {"1.2.3", "\"1.2.3\""}, {"1e", "\"1e\""}, {".", "\".\""}, {"e3", "\"e3\""}, {"1e+", "\"1e+\""},
+      {"--1", "\"--1\""}, {"1.5x", "\"1.5x\""}};
+  for (const auto& [text, want] : table) {
+    auto objects = ParseObjects("- {objectName: a, secretPath: x, secretArgs: {v: " + text + "}}");
+    ASSERT_TRUE(objects.ok()) << text << ": " << objects.status();
+    EXPECT_EQ(GoJsonEncode((*objects)[0].secret_args->at("v")), want) << text;
+  }
+  for (const char* special : {".inf", "-.Inf", "+.INF", ".nan", ".NaN"}) {
+    EXPECT_THAT(ParseObjects(std::string("- {objectName: a, secretPath: x, secretArgs: {v: ") + special + "}}")
+                    .status().message(), ::testing::HasSubstr("JSON has no infinity or NaN")) << special;
+  }
+  const std::string huge(100000, '9');
+  auto status = ParseObjects("- {objectName: a, secretPath: x, secretArgs: {v: " + huge + "}}").status();
+  EXPECT_THAT(status.message(), ::testing::HasSubstr("number out of range"));
+  EXPECT_LT(status.message().size(), 300u);
+}
+
+TEST(MountParamsTest, SecretArgsAreBoundedInDepthAndExpandedAliases) {
+  std::string deep = "- {objectName: a, secretPath: x, secretArgs: {v: ";
+  for (int i = 0; i < 70; ++i) deep += "[";
+  deep += std::string(70, ']') + "}}";
+  EXPECT_THAT(ParseObjects(deep).status().message(), ::testing::HasSubstr("nests deeper than 64 levels"));
+  const std::string aliases = R"(
+- objectName: a
+  secretPath: x
+  secretArgs:
+    a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+)";
+  EXPECT_THAT(ParseObjects(aliases).status().message(), ::testing::HasSubstr("more than 10000 values"));
+  // A few aliases within the budget are fine.
+  auto ok = ParseObjects("- {objectName: a, secretPath: x, secretArgs: {a: &a [1, 2], b: *a}}");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(GoJsonEncode(*(*ok)[0].secret_args), R"({"a":[1,2],"b":[1,2]})");
+}
+
 TEST(MountParamsTest, ReuseLeaseIsABooleanDefaultingToTrue) {
   EXPECT_TRUE(ParseObjects("- {objectName: a, secretPath: x}")->at(0).reuse_lease);
   EXPECT_FALSE(ParseObjects("- {objectName: a, secretPath: x, reuseLease: false}")->at(0).reuse_lease);

@@ -44,7 +44,38 @@ absl::StatusOr<std::string> Unescape(std::string_view text) {
   return out;
 }
 
+// True when a '/'-separated segment of `path` is "." or "..".
+bool HasDotSegment(std::string_view path) {
+  for (absl::string_view segment : absl::StrSplit(absl::string_view(path.data(), path.size()), '/')) {
+    if (segment == "." || segment == "..") return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+absl::Status CheckSecretPathStaysInApi(std::string_view secret_path) {
+  const std::string_view path = secret_path.substr(0, secret_path.find('?'));
+  if (HasDotSegment(path)) {
+    return absl::InvalidArgumentError(
+        "a \".\" or \"..\" path segment is not allowed (it would leave Vault's /v1/ API)");
+  }
+  if (path.find('\\') != std::string_view::npos) {
+    return absl::InvalidArgumentError("a backslash is not allowed in secretPath");
+  }
+  for (size_t i = path.find('%'); i != std::string_view::npos; i = path.find('%', i + 1)) {
+    const std::string code = absl::AsciiStrToLower(std::string(path.substr(i + 1, 2)));
+    if (code == "2e" || code == "2f" || code == "5c") {
+      return absl::InvalidArgumentError("a percent-encoded dot, slash or backslash is not allowed in secretPath");
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool IsVaultApiTarget(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path.rfind("/v1/", 0) == 0 && !HasDotSegment(path) && path.find('\\') == std::string_view::npos;
+}
 
 std::string EscapeUrlPath(std::string_view path) {
   std::string out;

@@ -29,6 +29,25 @@ TEST(SecretPathTest, SplitsAndEncodesTheQueryLikeGo) {
   EXPECT_TRUE(ParseSecretPath("secret/foo?")->query.empty());
 }
 
+TEST(SecretPathTest, PathsThatCouldLeaveTheApiAreRefused) {
+  for (const char* path : {"../x", "a/../b", "a/./b", "a/..", ".", "a\\b", "a/%2e%2E/b", "a%2fb", "a%5Cb", "a/..?q=1"}) {
+    EXPECT_EQ(CheckSecretPathStaysInApi(path).code(), absl::StatusCode::kInvalidArgument) << path;
+  }
+  for (const char* path : {"a/b.c", "a/..b", "a/b..", "v1/x", "a/b?x=../y", "a/%41", ""}) {
+    EXPECT_TRUE(CheckSecretPathStaysInApi(path).ok()) << path;
+  }
+}
+
+TEST(SecretPathTest, OnlyApiTargetsAreSendable) {
+  EXPECT_TRUE(IsVaultApiTarget("/v1/secret/data/app"));
+  EXPECT_TRUE(IsVaultApiTarget("/v1/secret/data/app?version=1&x=../y"));
+  EXPECT_FALSE(IsVaultApiTarget("/v1/../metadata"));
+  EXPECT_FALSE(IsVaultApiTarget("/v1/a/./b"));
+  EXPECT_FALSE(IsVaultApiTarget("/v2/a"));
+  EXPECT_FALSE(IsVaultApiTarget("/v1"));
+  EXPECT_FALSE(IsVaultApiTarget("/v1/a\\b"));
+}
+
 TEST(SecretPathTest, RejectsBadQueries) {
   EXPECT_EQ(ParseSecretPath("x?a=%zz").status().message(), "invalid URL escape \"%zz\"");
   EXPECT_EQ(ParseSecretPath("x?a=1;b=2").status().message(), "invalid semicolon separator in query");

@@ -1,5 +1,6 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/vault/vault_client.h"
+#include "vcp/util/bounded_json.h"
 
 #include <sys/stat.h>
 
@@ -93,7 +94,8 @@ std::string DescribeBody(const HttpResponse& response) {
 }
 
 absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& response) {
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(response.body);
+  const nlohmann::json body = parsed.ok() ? *std::move(parsed) : nlohmann::json();
   std::vector<std::string> errors;
   if (body.is_object() && body.contains("errors")) errors = VaultErrorTexts(body["errors"]);
   std::string detail = absl::StrJoin(errors, "; ");
@@ -118,7 +120,7 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
         break;
       }
       default:
-        detail = body.is_discarded() && !response.body.empty()
+        detail = !parsed.ok() && !response.body.empty()
                      ? absl::StrCat("unexpected response body (", DescribeBody(response), ")")
                      : "no error text";
     }
@@ -165,7 +167,7 @@ std::string Summary(const absl::StatusOr<VaultClient::Answer>& answer) {
     return std::string(colon == absl::string_view::npos ? message : message.substr(colon + 2));
   }
   const HttpResponse& r = answer->response;
-  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+  const nlohmann::json body = ParseUntrustedJson(r.body).value_or(nlohmann::json());
   std::string detail = body.is_object() && body.contains("errors") ? FlattenVaultErrors(body["errors"]) : "";
   return absl::StrCat("HTTP ", r.status, detail.empty() ? "" : ": ", detail);
 }
@@ -262,6 +264,12 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
   if (remaining <= milliseconds(0)) {
     return absl::DeadlineExceededError(absl::StrCat(
         method, " ", DisplayUrl(WithoutQuery(target)), ": the Mount's deadline passed before Vault answered"));
+  }
+  if (!IsVaultApiTarget(target)) {
+    // Every path comes through ParseSecretPath and CheckSecretPathStaysInApi;
+    // this is the last line, where requests are built.
+    return absl::InternalError(absl::StrCat(method, " ", DisplayUrl(WithoutQuery(target)),
+                                            ": refusing a request outside Vault's /v1/ API"));
   }
   HttpRequest request;
   request.method = method;
@@ -397,11 +405,13 @@ absl::Status VaultClient::RevokeSelf(const std::string& token, Deadline deadline
 
 absl::StatusOr<LoginResult> VaultClient::ParseAuth(const std::string& where, const HttpResponse& response) const {
   if (response.status < 200 || response.status >= 300) return ErrorFromResponse(where, response);
-  nlohmann::json envelope = nlohmann::json::parse(response.body, nullptr, false);
-  if (envelope.is_discarded() || !envelope.is_object()) {
-    return absl::InternalError(absl::StrCat(where, ": login response is not JSON (HTTP ", response.status, ", ",
-                                            DescribeBody(response), ")"));
+  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(response.body);
+  if (!parsed.ok() || !parsed->is_object()) {
+    return absl::InternalError(absl::StrCat(where, ": login response is not a JSON object (",
+                                            parsed.ok() ? "" : absl::StrCat(parsed.status().message(), "; "),
+                                            "HTTP ", response.status, ", ", DescribeBody(response), ")"));
   }
+  const nlohmann::json& envelope = *parsed;
   const nlohmann::json& auth = envelope.contains("auth") ? envelope["auth"] : nlohmann::json();
   if (!auth.is_object() || !auth.contains("client_token") || !auth["client_token"].is_string() ||
       auth["client_token"].get<std::string>().empty()) {
@@ -435,11 +445,13 @@ absl::StatusOr<nlohmann::json> VaultClient::Request(const std::string& method,
     return absl::InternalError(absl::StrCat(where, ": Vault answered ", response->status,
                                             " with an empty body; nothing to mount"));
   }
-  nlohmann::json envelope = nlohmann::json::parse(response->body, nullptr, false);
-  if (envelope.is_discarded() || !envelope.is_object()) {
-    return absl::InternalError(absl::StrCat(where, ": response is not a JSON object (HTTP ",
-                                            response->status, ", ", DescribeBody(*response), ")"));
+  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(response->body);
+  if (!parsed.ok() || !parsed->is_object()) {
+    return absl::InternalError(absl::StrCat(where, ": response is not a JSON object (",
+                                            parsed.ok() ? "" : absl::StrCat(parsed.status().message(), "; "),
+                                            "HTTP ", response->status, ", ", DescribeBody(*response), ")"));
   }
+  nlohmann::json envelope = std::move(*parsed);
   if (!LooksLikeEnvelope(envelope)) envelope = nlohmann::json{{"data", std::move(envelope)}};
   if (!envelope.contains("data") || envelope["data"].is_null()) {
     return absl::InternalError(

@@ -63,6 +63,16 @@ TEST(VaultClientTest, RequestSendsTokenMethodQueryAndBody) {
   EXPECT_THAT(request.headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("hvs.tok"))));
 }
 
+TEST(VaultClientTest, ARequestOutsideTheApiIsNeverSent) {
+  FakeTransport t;
+  SecretPath escape;
+  escape.path = "/v1/../../metadata/credentials";
+  auto result = Client(t).Request("GET", escape, std::nullopt, "t", Soon());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(result.status().message(), HasSubstr("refusing a request outside Vault's /v1/ API"));
+  EXPECT_TRUE(t.requests().empty());
+}
+
 TEST(VaultClientTest, VaultErrorsMapToCodesWithFlattenedText) {
   struct Case {
     int status;

@@ -31,6 +31,17 @@ struct SecretPath {
 // ("invalid URL escape \"%zz\"") or a ';' separator.
 absl::StatusOr<SecretPath> ParseSecretPath(std::string_view secret_path);
 
+// Checks that `secret_path` (as a SecretProviderClass writes it, query
+// included) cannot leave Vault's /v1/ API once a client normalises it:
+// InvalidArgument when its path has a "." or ".." segment, a backslash, or a
+// percent-encoded dot or slash (%2e, %2f, %5c in any case). The message names
+// the problem, never the path (callers name the object).
+absl::Status CheckSecretPathStaysInApi(std::string_view secret_path);
+
+// True when `target` (a request path with optional query) starts with "/v1/"
+// and its path has no "." or ".." segment: what every request to Vault must be.
+bool IsVaultApiTarget(std::string_view target);
+
 // Percent-encodes one URL path the way Go's url.PathEscape keeps '/' and sub-delims.
 std::string EscapeUrlPath(std::string_view path);
 

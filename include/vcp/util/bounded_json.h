@@ -1,0 +1,34 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// JSON from untrusted sources (mount attributes, Vault and Kubernetes
+// responses) is parsed here, with a nesting limit checked before the parser
+// runs: nlohmann's parser is iterative, but serialising, comparing or
+// converting a value recurses once per level, so a 100k-deep `[[[…]]]` would
+// exhaust the stack later. The limit is far above what Vault or Kubernetes
+// send (a few levels) and what a KV secret holds in practice.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+
+namespace vcp {
+
+// Deepest nesting of arrays and objects accepted in untrusted JSON.
+inline constexpr size_t kMaxJsonDepth = 128;
+
+// Returns the deepest nesting of arrays and objects in `text`, counting only
+// brackets outside strings; stops scanning (and returns limit + 1) as soon as
+// the depth passes `limit`. Linear in the text, no allocation, and total on
+// any bytes (invalid JSON gives some depth; the parser rejects it later).
+size_t JsonNestingDepth(std::string_view text, size_t limit);
+
+// Parses `text` as JSON. InvalidArgument "nests deeper than 128 levels" when
+// it nests deeper than `max_depth`, InvalidArgument "not valid JSON" when it
+// does not parse. The messages never quote the text.
+absl::StatusOr<nlohmann::json> ParseUntrustedJson(std::string_view text, size_t max_depth = kMaxJsonDepth);
+
+}  // namespace vcp

@@ -1,0 +1,122 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// End to end: what a hostile tenant can send (a SecretProviderClass or a pod's
+// volumeAttributes) and what a hostile Vault can answer. Each case gets a clear
+// error, the daemon stays alive and serving, its memory stays bounded, and no
+// request leaves Vault's /v1/ API.
+#include <gmock/gmock.h>
+
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "e2e/e2e_fixture.h"
+
+namespace vcp::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Resident memory of a process, in KiB (0 when it cannot be read).
+long ResidentKib(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+class HostileInputE2eTest : public E2eTest {
+ protected:
+  void ExpectStillServing() {
+    auto out = Send(Mount("- {objectName: ok, secretPath: secret/data/app, secretKey: username}"));
+    EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+    EXPECT_EQ(out.File("ok"), "app-user");
+  }
+};
+
+TEST_F(HostileInputE2eTest, AHugePlainScalarIsAShortErrorNotACrash) {
+  StartProvider();
+  const std::string digits(100000, '7');
+  for (const std::string& objects :
+       {absl::StrCat("- {objectName: a, secretPath: secret/data/app, secretArgs: {n: ", digits, "}}"),
+        absl::StrCat("- {objectName: a, secretPath: secret/data/app, reuseLease: ", digits, "}"),
+        absl::StrCat("- {objectName: a, secretPath: secret/data/app, filePermission: ", digits, "}")}) {
+    auto out = Send(Mount(objects));
+    EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_LT(out.status.error_message().size(), 400u) << "the input is quoted shortened";
+    EXPECT_THAT(out.status.error_message(), HasSubstr("objects[0]"));
+  }
+  EXPECT_EQ(vault_->Count("total"), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, AYamlAliasBombIsRefusedWithinTheNodeBudget) {
+  auto& provider = StartProvider();
+  // 9 levels of 10 aliases each: 10^9 nodes once expanded, from ~700 bytes.
+  std::string bomb = "- objectName: a\n  secretPath: secret/data/app\n  method: PUT\n  secretArgs:\n";
+  bomb += "    l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    absl::StrAppend(&bomb, "    l", level, ": &l", level, " [");
+    for (int i = 0; i < 10; ++i) absl::StrAppend(&bomb, i ? ", " : "", "*l", level - 1);
+    bomb += "]\n";
+  }
+  const long before = ResidentKib(provider.pid());
+  auto out = Send(Mount(bomb));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(out.status.error_message(),
+              AllOf(HasSubstr("secretArgs"), HasSubstr("more than 10000 values")));
+  EXPECT_LT(ResidentKib(provider.pid()) - before, 20 * 1024) << "expanding the aliases took memory";
+  EXPECT_EQ(vault_->Count("total"), 0);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, ADeeplyNestedVaultAnswerIsAnErrorNotACrash) {
+  StartProvider();
+  for (const std::string& open : {std::string("["), std::string("{\"a\":")}) {
+    std::string deep = "{\"data\":";
+    for (int i = 0; i < 100000; ++i) deep += open;
+    vault_->ClearFaults();
+    vault_->AddFault({"GET", "/v1/secret/", 200, deep, {}, {}, -1});
+    Pod pod;
+    pod.uid = absl::StrCat("uid-deep-", open.size());
+    auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app}", pod));
+    EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INTERNAL);
+    EXPECT_THAT(out.status.error_message(),
+                AllOf(HasSubstr("secret/data/app"), HasSubstr("nests deeper than 128 levels")));
+  }
+  vault_->ClearFaults();
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, DotSegmentsAndEncodedSlashesNeverLeaveTheApi) {
+  StartProvider();
+  for (const char* path : {"../../metadata/escape", "secret/../../../x/y", "secret/./data/app", "secret/data/..",
+                           "secret\\\\..\\\\x", "secret/%2e%2e/x", "secret/%2F/x", "secret/data/app/..?x=1"}) {
+    auto out = Send(Mount(absl::StrCat("- {objectName: a, secretPath: \"", path, "\"}")));
+    EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
+    EXPECT_THAT(out.status.error_message(), AllOf(HasSubstr("objects[0]"), HasSubstr("secretPath"))) << path;
+  }
+  EXPECT_EQ(vault_->Count("total"), 0) << "nothing was sent anywhere";
+  // Dots inside a segment are ordinary names.
+  WriteKv2("secret/data/app.v2", {{"k", "dotted"}});
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app.v2, secretKey: k}"));
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_EQ(out.File("a"), "dotted");
+}
+
+TEST_F(HostileInputE2eTest, LongNamesAreQuotedShortened) {
+  StartProvider();
+  const std::string name(100000, 'n');
+  auto out = Send(Mount(absl::StrCat("- {objectName: ", name, ", secretPath: \"secret/../x\"}")));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LT(out.status.error_message().size(), 400u);
+  EXPECT_THAT(out.status.error_message(), HasSubstr("(100000 bytes)"));
+  ExpectStillServing();
+}
+
+}  // namespace
+}  // namespace vcp::testing
