@@ -113,6 +113,15 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
                "Kubernetes API calls (TokenRequest fallback, HMAC key Secret).");
   flags.Duration("hmac-key-check-interval", &c.hmac_key_check_interval,
                  "How often the HMAC key Secret is re-read, so that deleting it rotates the key.");
+  flags.String("allowed-vault-addrs", &c.allowed_vault_addrs,
+               "Comma-separated Vault addresses a SecretProviderClass (or a pod's volumeAttributes) may "
+               "name, besides -vault-addr's own; every address of a failover list must be allowed, and "
+               "redirects are followed only to them. Matched by scheme://host:port, unix:// by path. "
+               "Empty: any address (the incumbent's behaviour; a warning at startup).");
+  flags.Bool("allow-class-tls-settings", &c.allow_class_tls_settings,
+             "Let a SecretProviderClass set vaultSkipTLSVerify, vaultCACertPath, vaultCADirectory, "
+             "vaultTLSServerName, vaultTLSClientCertPath and vaultTLSClientKeyPath (they read files on "
+             "the node and can weaken TLS). false: such a class fails, naming the parameter.");
   flags.Bool("token-request-fallback", &c.token_request_fallback,
              "When a Mount carries no service account token for the audience, create one with the "
              "Kubernetes TokenRequest API (needs serviceaccounts/token create on every namespace). "

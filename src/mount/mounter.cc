@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "vcp/mount/object_content.h"
+#include "vcp/mount/operator_policy.h"
 #include "vcp/util/concurrency.h"
 #include "vcp/util/go_json.h"
 #include "vcp/util/metrics.h"
@@ -138,7 +139,9 @@ Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, Mou
       tokens_(&tokens),
       options_(std::move(options)),
       mount_slots_(options_.max_concurrent_mounts) {
-  if (options_.revoke_tokens) revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry, &addresses_);
+  if (options_.revoke_tokens) {
+    revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry, &addresses_, &options_.address_policy);
+  }
 }
 
 int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {
@@ -159,9 +162,12 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     ~SlotRelease() { slots->Release(); }
   } slot_release{&mount_slots_};
 
+  VCP_RETURN_IF_ERROR(CheckOperatorPolicy(p.connection, options_.allow_class_tls_settings));
   const vault::ConnectionConfig connection =
       vault::ApplyOverrides(options_.default_connection, p.connection);
-  VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection, options_.retry, &addresses_));
+  VCP_RETURN_IF_ERROR(options_.address_policy.CheckAddresses(connection.address));
+  VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection, options_.retry,
+                                                                     &addresses_, &options_.address_policy));
   const std::string auth_mount = p.auth_mount.value_or(options_.default_auth_mount);
 
   // Plan: one read per distinct (method, path, query, body).

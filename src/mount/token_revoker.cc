@@ -17,8 +17,8 @@ constexpr std::chrono::seconds kBackgroundTimeout{10};
 }  // namespace
 
 TokenRevoker::TokenRevoker(vault::HttpTransport& transport, vault::RetryPolicy retry,
-                           vault::HealthyAddressMemory* addresses)
-    : transport_(&transport), retry_(std::move(retry)), addresses_(addresses) {}
+                           vault::HealthyAddressMemory* addresses, const vault::AddressPolicy* policy)
+    : transport_(&transport), retry_(std::move(retry)), addresses_(addresses), policy_(policy) {}
 
 TokenRevoker::~TokenRevoker() {
   {
@@ -61,7 +61,7 @@ int TokenRevoker::RevokeNow(const std::vector<std::shared_ptr<vault::PodSession>
 bool TokenRevoker::Revoke(vault::PodSession& session, vault::Deadline deadline) {
   std::lock_guard<std::mutex> lock(session.mu);
   if (session.token.empty()) return false;
-  auto client = vault::VaultClient::Create(*transport_, session.connection, retry_, addresses_);
+  auto client = vault::VaultClient::Create(*transport_, session.connection, retry_, addresses_, policy_);
   if (!client.ok()) return false;
   const absl::Status revoked = client->RevokeSelf(session.token, deadline);
   if (!revoked.ok()) {

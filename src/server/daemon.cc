@@ -20,6 +20,8 @@
 #include "vcp/mount/mounter.h"
 #include "vcp/server/health_server.h"
 #include "vcp/server/provider_service.h"
+#include "vcp/util/status_macros.h"
+#include "vcp/vault/address_policy.h"
 #include "vcp/vault/curl_transport.h"
 #include "vcp/vault/token_cache.h"
 
@@ -131,6 +133,16 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.lease_reuse = config.lease_reuse;
   options.revoke_tokens = config.revoke_tokens;
   options.max_concurrent_mounts = config.max_concurrent_mounts;
+  options.allow_class_tls_settings = config.allow_class_tls_settings;
+  if (config.allowed_vault_addrs.empty()) {
+    spdlog::warn("-allowed-vault-addrs is empty: a SecretProviderClass, or a pod's volumeAttributes, may name "
+                 "any Vault address, and the provider will send pods' service-account tokens there; set it "
+                 "to the Vault addresses this cluster uses (docs/security.md)");
+  } else {
+    VCP_ASSIGN_OR_RETURN(options.address_policy,
+                         vault::AddressPolicy::AllowOnly({config.vault.address, config.allowed_vault_addrs},
+                                                         "-allowed-vault-addrs"));
+  }
   options.version_key = [&version_keys] { return version_keys.Key(); };
   if (kube_client && config.token_request_fallback) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {

@@ -224,15 +224,18 @@ bool IsInvalidToken(const absl::Status& status) {
 }
 
 VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
-                         std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory)
+                         std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory,
+                         const AddressPolicy* policy)
     : transport_(&transport),
       config_(std::move(config)),
       retry_(std::move(retry)),
       endpoints_(std::move(endpoints)),
-      memory_(memory) {}
+      memory_(memory),
+      policy_(policy) {}
 
 absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, ConnectionConfig config,
-                                                RetryPolicy retry, HealthyAddressMemory* memory) {
+                                                RetryPolicy retry, HealthyAddressMemory* memory,
+                                                const AddressPolicy* policy) {
   config.address = std::string(absl::StripAsciiWhitespace(config.address));
   VCP_ASSIGN_OR_RETURN(std::vector<VaultEndpoint> endpoints, ParseVaultAddresses(config.address));
   const TlsConfig& tls = config.tls;
@@ -247,7 +250,7 @@ absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, Connec
   }
   if (absl::Status s = CheckFile(tls.client_cert, "Vault client certificate", false); !s.ok()) return s;
   if (absl::Status s = CheckFile(tls.client_key, "Vault client key", false); !s.ok()) return s;
-  return VaultClient(transport, std::move(config), std::move(retry), std::move(endpoints), memory);
+  return VaultClient(transport, std::move(config), std::move(retry), std::move(endpoints), memory, policy);
 }
 
 std::string VaultClient::DisplayUrl(const std::string& path) const {
@@ -351,6 +354,19 @@ absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std
         " with a redirect to ", WithoutQuery(next),
         "; refusing to send the request over plain HTTP (set the active node's api_addr to an "
         "https:// address)"));
+  }
+  if (policy_ != nullptr && !policy_->AllowsRedirectTo(next)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ": Vault answered ", response.status, " with a redirect to ", WithoutQuery(next).substr(0, 256),
+        ", which -allowed-vault-addrs does not list; not following it (the request carries a token)"));
+  }
+  {
+    const size_t authority = next.find("://") + 3;
+    const size_t path_start = next.find('/', authority);
+    if (path_start == std::string::npos || !IsVaultApiTarget(std::string_view(next).substr(path_start))) {
+      return absl::FailedPreconditionError(absl::StrCat(where, ": Vault answered ", response.status,
+                                                        " with a redirect outside the /v1/ API; not following it"));
+    }
   }
   Metrics::Get().VaultRedirect();
   request.url = next;

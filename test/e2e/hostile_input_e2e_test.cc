@@ -118,5 +118,77 @@ TEST_F(HostileInputE2eTest, LongNamesAreQuotedShortened) {
   ExpectStillServing();
 }
 
+// The operator's policy: -allowed-vault-addrs and -allow-class-tls-settings.
+class OperatorPolicyE2eTest : public HostileInputE2eTest {
+ protected:
+  void SetUp() override {
+    HostileInputE2eTest::SetUp();
+    attacker_ = std::make_unique<VaultDouble>(VaultOptions());
+    ASSERT_TRUE(attacker_->Start().ok());
+  }
+  void TearDown() override {
+    HostileInputE2eTest::TearDown();
+    attacker_->Stop();
+  }
+  DriverMount MountAt(const std::string& addresses) {
+    DriverMount mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+    mount.parameters["vaultAddress"] = addresses;
+    return mount;
+  }
+  std::unique_ptr<VaultDouble> attacker_;  // any JSON endpoint a tenant could name
+};
+
+TEST_F(OperatorPolicyE2eTest, AnUnlistedVaultAddressFailsBeforeAnyConnection) {
+  StartProvider({"-allowed-vault-addrs=https://vault.example.com:8200"});
+  for (const std::string& addresses :
+       {attacker_->address(), absl::StrCat(vault_->address(), ",", attacker_->address())}) {
+    auto out = Send(MountAt(addresses));
+    EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << addresses;
+    EXPECT_THAT(out.status.error_message(),
+                AllOf(HasSubstr(attacker_->address()), HasSubstr("is not allowed"), HasSubstr("-allowed-vault-addrs")));
+  }
+  EXPECT_EQ(attacker_->Count("total"), 0) << "the pod's token went to the tenant's address";
+  EXPECT_EQ(vault_->Count("total"), 0) << "no part of a list with an unlisted address is contacted";
+  ExpectStillServing();  // -vault-addr's own address is always allowed
+  auto spelled = Send(MountAt(absl::StrCat(vault_->address(), "/")));
+  EXPECT_TRUE(spelled.status.ok()) << spelled.status.error_message();
+}
+
+TEST_F(OperatorPolicyE2eTest, ListedAddressesWorkAndWithoutAListTheStartupLogWarns) {
+  auto& listed = StartProvider({"-allowed-vault-addrs=" + attacker_->address()});
+  EXPECT_THAT(listed.Log(), Not(HasSubstr("-allowed-vault-addrs is empty")));
+  auto out = Send(MountAt(attacker_->address()));
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  listed.Stop();
+  auto& open = StartProvider();
+  EXPECT_THAT(open.Log(), HasSubstr("-allowed-vault-addrs is empty"));
+  EXPECT_TRUE(Send(MountAt(attacker_->address())).status.ok()) << "no list: the incumbent's behaviour";
+}
+
+TEST_F(OperatorPolicyE2eTest, RedirectsAreFollowedOnlyToListedAddresses) {
+  StartProvider({"-allowed-vault-addrs=https://vault.example.com:8200"});
+  vault_->SetStandby(true, attacker_->address());  // the real Vault sends the provider elsewhere
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(out.status.error_message(), HasSubstr("which -allowed-vault-addrs does not list"));
+  EXPECT_EQ(attacker_->Count("total"), 0) << "the JWT was re-sent to the redirect's host";
+  vault_->SetStandby(false);  // the double is shared by the suite
+}
+
+TEST_F(OperatorPolicyE2eTest, ClassTlsSettingsAreRefusedWhenTheOperatorSaysSo) {
+  StartProvider({"-allow-class-tls-settings=false"});
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
+  mount.parameters["vaultCADirectory"] = "/etc/ssl/certs";
+  auto out = Send(mount);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(out.status.error_message(),
+              AllOf(HasSubstr("sets vaultCADirectory"), HasSubstr("-allow-class-tls-settings=false")));
+  mount.parameters.erase("vaultCADirectory");
+  mount.parameters["vaultSkipTLSVerify"] = "true";
+  EXPECT_THAT(Send(mount).status.error_message(), HasSubstr("sets vaultSkipTLSVerify"));
+  EXPECT_EQ(vault_->Count("total"), 0);
+  ExpectStillServing();
+}
+
 }  // namespace
 }  // namespace vcp::testing

@@ -34,6 +34,8 @@ struct DaemonConfig {
   // Beyond the incumbent's flags:
   std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read
+  std::string allowed_vault_addrs;           // -allowed-vault-addrs: empty = any address
+  bool allow_class_tls_settings = true;      // a SecretProviderClass may set vaultSkipTLSVerify, vaultCACertPath, ...
   bool token_request_fallback = true;        // create a pod token (TokenRequest) when the driver passed none
 };
 

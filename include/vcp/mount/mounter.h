@@ -33,6 +33,13 @@ struct MounterOptions {
   vault::RetryPolicy retry;       // for every Vault request
   bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
   bool revoke_tokens = false;     // -revoke-tokens: revoke tokens evicted from the cache, and at shutdown
+  // -allowed-vault-addrs (with -vault-addr's own): the Vault addresses a
+  // SecretProviderClass may name, and where redirects may go. Default: any.
+  vault::AddressPolicy address_policy;
+  // -allow-class-tls-settings: whether a SecretProviderClass may set the TLS
+  // parameters (vaultSkipTLSVerify, vaultCACertPath, ...), which read files on
+  // the node and can weaken TLS.
+  bool allow_class_tls_settings = true;
   // The HMAC key for object versions now (required).
   std::function<std::string()> version_key;
   // Creates a token for the pod when the driver passed none for the class's

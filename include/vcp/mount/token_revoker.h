@@ -23,10 +23,11 @@ namespace vcp::mount {
 
 class TokenRevoker {
  public:
-  // `transport` and `addresses` (which node of an address list answered
-  // last; may be null) must outlive the revoker.
+  // `transport`, `addresses` (which node of an address list answered
+  // last; may be null) and `policy` (where redirects may go; null: anywhere)
+  // must outlive the revoker.
   TokenRevoker(vault::HttpTransport& transport, vault::RetryPolicy retry,
-               vault::HealthyAddressMemory* addresses = nullptr);
+               vault::HealthyAddressMemory* addresses = nullptr, const vault::AddressPolicy* policy = nullptr);
   // Stops the background worker; revocations still queued are dropped (the
   // tokens expire with their TTL).
   ~TokenRevoker();
@@ -52,6 +53,7 @@ class TokenRevoker {
   vault::HttpTransport* transport_;
   vault::RetryPolicy retry_;
   vault::HealthyAddressMemory* addresses_;
+  const vault::AddressPolicy* policy_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<vault::PodSession>> queue_;  // guarded by mu_

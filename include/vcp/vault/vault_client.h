@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "vcp/vault/address_list.h"
+#include "vcp/vault/address_policy.h"
 #include "vcp/vault/connection_config.h"
 #include "vcp/vault/http_transport.h"
 #include "vcp/vault/secret_path.h"
@@ -60,10 +61,13 @@ class VaultClient {
   // `memory` says answered last. A connection failure, a 503 (sealed, no
   // active node) or a standby that cannot serve (a redirect it cannot
   // complete) moves on to the next address. One 301/302/307 redirect is
-  // followed, re-sending the body, unless it would downgrade https to http.
+  // followed, re-sending the body, unless it would downgrade https to http,
+  // leave the /v1/ API, or go to an origin `policy` (may be null: any) does
+  // not allow. `policy` must outlive the client.
   static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config,
                                             RetryPolicy retry = RetryPolicy(),
-                                            HealthyAddressMemory* memory = nullptr);
+                                            HealthyAddressMemory* memory = nullptr,
+                                            const AddressPolicy* policy = nullptr);
 
   // POST /v1/auth/<auth_mount>/login {"jwt","role"}. Errors: Vault's status
   // mapped to a code (403 PermissionDenied, 400 InvalidArgument, ...) with
@@ -98,7 +102,7 @@ class VaultClient {
 
  private:
   VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
-              std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory);
+              std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory, const AddressPolicy* policy);
 
   // Sends with retries, failover and redirects. `operation` labels the
   // request in metrics: login, read, renew, revoke.
@@ -127,6 +131,7 @@ class VaultClient {
   RetryPolicy retry_;
   std::vector<VaultEndpoint> endpoints_;  // at least one
   HealthyAddressMemory* memory_;          // may be null
+  const AddressPolicy* policy_;           // may be null: redirects to any origin
 };
 
 // Vault's `errors` array as plain texts: go-multierror's
