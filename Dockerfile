@@ -1,24 +1,45 @@
-# The provider's container image. Build: docker build -t <registry>/vault-csi-provider:<tag> .
+# syntax=docker/dockerfile:1
+# The provider's container image. Build:
+#   docker build -t <registry>/vault-csi-provider:<tag> \
+#     --build-arg VCP_GIT_COMMIT=$(git rev-parse HEAD) \
+#     --build-arg VCP_BUILD_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ) .
+# (BuildKit, the default builder of Docker 23 and later, or buildah/podman build.)
+# CI builds it with buildah and mounts a secret through the provider running inside
+# it: test/image/build_image.sh and test/image/image_e2e.sh.
 #
 # Build stage: Debian bookworm with the -dev packages, a release build.
 FROM debian:bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends cmake ninja-build g++ pkg-config \
+ && apt-get install -y --no-install-recommends cmake ninja-build g++ ccache pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev libcpp-httplib-dev \
       prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
+COPY cmake cmake
 COPY proto proto
 COPY include include
 COPY src src
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCP_BUILD_TESTS=OFF \
- && cmake --build /build --target vault-csi-provider \
+# What -version reports; the build context has no .git, so the builder passes them
+# (empty: -version says so). A fixed VCP_BUILD_DATE (e.g. the commit's date) keeps
+# the build reproducible and this step cached.
+ARG VCP_GIT_COMMIT=""
+ARG VCP_GIT_TREE_STATE=""
+ARG VCP_BUILD_DATE=""
+# The compiler cache (CMakeLists.txt uses ccache when it finds it) persists across
+# builds in a build-cache mount; a rebuild after a source change recompiles only
+# what changed.
+RUN --mount=type=cache,target=/root/.cache/ccache \
+    cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCP_BUILD_TESTS=OFF \
+      "-DVCP_GIT_COMMIT=${VCP_GIT_COMMIT}" "-DVCP_GIT_TREE_STATE=${VCP_GIT_TREE_STATE}" \
+      "-DVCP_BUILD_DATE=${VCP_BUILD_DATE}" \
+ && CCACHE_DIR=/root/.cache/ccache cmake --build /build --target vault-csi-provider \
  && strip /build/src/vault-csi-provider
 
 # Runtime stage: only the shared libraries the binary links (their Debian packages;
 # test/image/check_runtime_libraries.sh keeps this list complete), and CA certificates.
+# bookworm-slim's /bin/sh, chgrp and chmod (coreutils) run the chart's init container.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
@@ -26,9 +47,11 @@ RUN apt-get update \
       libssl3 libyaml-cpp0.7 libcpp-httplib0.11 libprometheus-cpp-core1.0 libstdc++6 libgcc-s1 libc6 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/src/vault-csi-provider /bin/vault-csi-provider
-# Root, with no capabilities (the chart drops them all): the provider must create its
-# socket in the host directory shared with the CSI driver, which is root-owned on
-# standard nodes. Where that directory is writable by another user, run as that user.
-USER 0:0
+# Non-root, with no capabilities (the chart drops them all). The provider creates its
+# socket in the host directory shared with the CSI driver, which is root-owned (0755)
+# on standard nodes; the chart's init container runs this image as root with only
+# CAP_CHOWN and does `chgrp 65532 /provider && chmod g+w /provider`, so this user
+# (group 65532) can create its socket there while the directory stays root-owned.
+USER 65532:65532
 ENTRYPOINT ["/bin/vault-csi-provider"]
 CMD ["-endpoint=/provider/vault.sock"]

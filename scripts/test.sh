@@ -28,3 +28,7 @@ cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j "$jobs" --target unit_tests concurrency_tests vault_double_tests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
   ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|double)$'
+
+echo "== container image: build from the Dockerfile and mount through the provider inside it"
+bash test/image/build_image.sh localhost/vault-csi-provider:test
+BIN=build/release bash test/image/image_e2e.sh localhost/vault-csi-provider:test
