@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "vcp/config/flag_set.h"
+#include "vcp/vault/address_policy.h"
 
 namespace vcp::config {
 
@@ -147,6 +148,12 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   if (c.hmac_key_check_interval.count() < 0) {
     return absl::InvalidArgumentError(absl::StrCat("invalid value \"", FormatGoDuration(c.hmac_key_check_interval),
                                                    "\" for flag -hmac-key-check-interval: must not be negative"));
+  }
+  if (!c.allowed_vault_addrs.empty()) {
+    // Checked here so that a bad entry fails at the command line, not at the first Mount.
+    if (auto policy = vault::AddressPolicy::AllowOnly({c.allowed_vault_addrs}, "-allowed-vault-addrs"); !policy.ok()) {
+      return policy.status();
+    }
   }
   // -debug only applies when -log-level was not given explicitly.
   if (c.debug && !flags.WasSet("log-level")) c.log_level = "debug";

@@ -95,6 +95,15 @@ TEST(DaemonConfigTest, HmacKeyCheckIntervalIsADuration) {
             "invalid value \"-1s\" for flag -hmac-key-check-interval: must not be negative");
 }
 
+TEST(DaemonConfigTest, AllowedVaultAddressesAreCheckedAtTheCommandLine) {
+  EXPECT_EQ(ParseCommandLine({"-allowed-vault-addrs=https://a:8200,unix:///s"}, Env({}))->config.allowed_vault_addrs,
+            "https://a:8200,unix:///s");
+  EXPECT_EQ(ParseCommandLine({"-allowed-vault-addrs=vault:8200"}, Env({})).status().message(),
+            "-allowed-vault-addrs: invalid Vault address \"vault:8200\": no scheme");
+  EXPECT_TRUE(ParseCommandLine({}, Env({}))->config.allow_class_tls_settings);
+  EXPECT_FALSE(ParseCommandLine({"-allow-class-tls-settings=false"}, Env({}))->config.allow_class_tls_settings);
+}
+
 TEST(DaemonConfigTest, TokenRequestFallbackIsOnUnlessSwitchedOff) {
   EXPECT_TRUE(ParseCommandLine({}, Env({}))->config.token_request_fallback);
   EXPECT_FALSE(ParseCommandLine({"-token-request-fallback=false"}, Env({}))->config.token_request_fallback);

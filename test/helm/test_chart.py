@@ -382,8 +382,11 @@ class ChartChecks:
                          (65532, 65532))
         for arg in ["-hmac-secret-name=%s-hmac-key" % fullname, "-log-level=info", "-log-format=text",
                     "-max-concurrent-mounts=32", "-revoke-tokens=false", "-lease-reuse=true", "-cache-size=1000",
-                    "-hmac-key-check-interval=1m", "-token-request-fallback=false", "-vault-mount=kubernetes"]:
+                    "-hmac-key-check-interval=1m", "-token-request-fallback=false", "-vault-mount=kubernetes",
+                    "-allow-class-tls-settings=false"]:
             self.assertIn(arg, container["args"])
+        # No vault.address and no list: any address (NOTES.txt warns), so no -allowed-vault-addrs.
+        self.assertFalse([a for a in container["args"] if a.startswith("-allowed-vault-addrs")])
         self.assertEqual(container["resources"]["requests"], {"cpu": "10m", "memory": "48Mi"})
         self.assertEqual(docs["Role"][0]["rules"], [
             {"apiGroups": [""], "resources": ["secrets"], "resourceNames": [fullname + "-hmac-key"], "verbs": ["get"]},
@@ -419,7 +422,8 @@ class ChartChecks:
         self.assertEqual(pod["priorityClassName"], "system-node-critical")
         for arg in ["-log-level=debug", "-log-format=json", "-hmac-secret-name=my-hmac", "-cache-size=5000",
                     "-max-concurrent-mounts=64", "-revoke-tokens=true", "-lease-reuse=false",
-                    "-hmac-key-check-interval=30s", "-vault-mount=cluster-a", "-vault-tls-ca-directory=/etc/vault-ca"]:
+                    "-hmac-key-check-interval=30s", "-vault-mount=cluster-a", "-vault-tls-ca-directory=/etc/vault-ca",
+                    "-allowed-vault-addrs=https://vault.vault.svc:8200"]:
             self.assertIn(arg, container["args"])
         env = {e["name"]: e["value"] for e in container["env"]}
         self.assertEqual(env, {"VAULT_ADDR": "https://vault.vault.svc:8200", "VAULT_NAMESPACE": "team-a",
@@ -438,6 +442,18 @@ class ChartChecks:
         self.assertEqual(ds["spec"]["updateStrategy"]["rollingUpdate"], {"maxUnavailable": "10%"})
         self.assertEqual(ds["spec"]["template"]["metadata"]["labels"]["tier"], "node")
         self.assertEqual(ds["spec"]["template"]["metadata"]["annotations"], {"prometheus.io/scrape": "false"})
+
+    def test_allowed_vault_addresses(self):
+        listed = merge(IMAGE, {"vault": {"address": "https://vault-0:8200",
+                                         "allowedAddresses": ["https://vault-1:8200", "unix:///agent/agent.sock"],
+                                         "allowClassTLSSettings": True}})
+        _, docs, _ = self.render(listed)
+        args = self.daemonset(docs)["spec"]["template"]["spec"]["containers"][0]["args"]
+        self.assertIn("-allowed-vault-addrs=https://vault-1:8200,unix:///agent/agent.sock", args)
+        self.assertIn("-allow-class-tls-settings=true", args)
+        self.assert_binary_accepts(self.daemonset(docs)["spec"]["template"]["spec"]["containers"][0])
+        self.assertNotIn("ANY address", self.notes(listed))
+        self.assertIn("may name ANY address", self.notes(IMAGE))
 
     def test_existing_service_account_without_rbac(self):
         values, docs, _ = self.render(EXISTING_ACCOUNT)
