@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  ca-certificates cmake ninja-build g++ clang ccache pkg-config git procps \
+  ca-certificates cmake ninja-build g++ clang libclang-rt-14-dev ccache pkg-config git procps \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev \
   libgtest-dev libgmock-dev libcpp-httplib-dev prometheus-cpp-dev openssl \

@@ -1,0 +1,78 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// Fuzzes what a Vault server (any address a SecretProviderClass names) sends
+// back: the body goes through VaultClient's parsing (Login and RenewSelf's
+// auth block, Request's envelope, and the error paths for non-2xx statuses),
+// then every key the response has is rendered into file contents in each
+// encoding (and the whole envelope for an empty secretKey), and each result is
+// signed as an object version. The first input byte picks the HTTP status;
+// the rest is the body. The transport is the unit tests' scripted fake.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "support/fake_transport.h"
+#include "vcp/mount/object_content.h"
+#include "vcp/mount/object_version.h"
+#include "vcp/vault/vault_client.h"
+
+namespace {
+
+constexpr int kStatuses[] = {200, 200, 200, 200, 204, 400, 403, 404, 405, 412, 429, 500, 501, 503, 307};
+
+void RenderAndSign(const nlohmann::json& envelope) {
+  static const vcp::mount::VersionSigner signer(std::string(32, 'k'));
+  vcp::mount::SecretObject object;
+  object.object_name = "file";
+  object.secret_path = "secret/data/app";
+  (void)vcp::mount::RenderObjectContent(object, envelope);  // the whole envelope
+  std::vector<std::string> keys = {"password", "missing"};
+  const nlohmann::json* data = &envelope["data"];
+  if (data->is_object() && data->contains("data") && (*data)["data"].is_object()) data = &(*data)["data"];
+  if (data->is_object()) {
+    for (auto it = data->begin(); it != data->end() && keys.size() < 10; ++it) keys.push_back(it.key());
+  }
+  for (const std::string& key : keys) {
+    object.secret_key = key;
+    for (const char* encoding : {"", "base64", "hex"}) {
+      object.encoding = encoding;
+      auto content = vcp::mount::RenderObjectContent(object, envelope);
+      if (content.ok()) (void)signer.Sign(object, *content);
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const int status = kStatuses[data[0] % std::size(kStatuses)];
+  std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  vcp::testing::FakeTransport transport;
+  transport.SetHandler([&](const vcp::vault::HttpRequest&) -> std::optional<absl::StatusOr<vcp::vault::HttpResponse>> {
+    return absl::StatusOr<vcp::vault::HttpResponse>(
+        vcp::vault::HttpResponse{status, body, {{"content-type", "application/json"}}});
+  });
+  vcp::vault::ConnectionConfig config;
+  config.address = "https://vault.example:8200";
+  vcp::vault::RetryPolicy no_retries;
+  no_retries.max_retries = 0;
+  auto client = vcp::vault::VaultClient::Create(transport, config, no_retries);
+  if (!client.ok()) __builtin_trap();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+
+  (void)client->Login("kubernetes", "app", "eyJ.jwt", deadline);
+  (void)client->RenewSelf("hvs.token", deadline);
+  (void)client->RevokeSelf("hvs.token", deadline);
+  const auto path = vcp::vault::ParseSecretPath("secret/data/app").value();
+  auto envelope = client->Request("GET", path, std::nullopt, "hvs.token", deadline);
+  if (!envelope.ok()) {
+    (void)vcp::vault::IsInvalidToken(envelope.status());
+    return 0;
+  }
+  RenderAndSign(*envelope);
+  return 0;
+}
