@@ -29,6 +29,9 @@ cmake --build --preset tsan -j "$jobs" --target unit_tests concurrency_tests vau
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
   ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|double)$'
 
+echo "== libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS (default 20) each, on the seed corpora"
+bash test/fuzz/run.sh
+
 echo "== container image: build from the Dockerfile and mount through the provider inside it"
 bash test/image/build_image.sh localhost/vault-csi-provider:test
 BIN=build/release bash test/image/image_e2e.sh localhost/vault-csi-provider:test
