@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
@@ -35,38 +36,64 @@ absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& tex
   }
   if (text.substr(i) == "0") return std::chrono::milliseconds(0);
   if (i == text.size()) return invalid();
-  // Go's limit: the largest int64 nanosecond count, about 292 years.
-  constexpr double kMaxNanoseconds = 9223372036854775807.0;
-  double total_ns = 0;
+  // Integer nanoseconds, as Go counts them: a double sum loses whole
+  // milliseconds beyond 2^53 ns (104 days). |INT64_MIN| is Go's limit.
+  constexpr uint64_t kLimit = uint64_t{1} << 63;
+  const auto digit_at = [&](size_t at) {
+    return at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) ? text[at] - '0' : -1;
+  };
+  uint64_t total_ns = 0;
   while (i < text.size()) {
-    size_t end = i;
-    bool digits = false;
-    while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) {
-      digits = digits || text[end] != '.';
-      ++end;
+    const size_t whole_start = i;
+    uint64_t whole = 0;
+    for (int d; (d = digit_at(i)) >= 0; ++i) {
+      if (whole > (kLimit - static_cast<uint64_t>(d)) / 10) return invalid();
+      whole = whole * 10 + static_cast<uint64_t>(d);
+    }
+    bool digits = i > whole_start;
+    uint64_t fraction = 0;
+    double fraction_scale = 1;
+    if (i < text.size() && text[i] == '.') {
+      const size_t fraction_start = ++i;
+      bool saturated = false;  // like Go, digits past int64's precision are dropped
+      for (int d; (d = digit_at(i)) >= 0; ++i) {
+        if (saturated || fraction > (kLimit - 1) / 10) {
+          saturated = true;
+          continue;
+        }
+        fraction = fraction * 10 + static_cast<uint64_t>(d);
+        fraction_scale *= 10;
+      }
+      digits = digits || i > fraction_start;
     }
     if (!digits) return invalid();
-    double value = 0;
-    if (!absl::SimpleAtod(text.substr(i, end - i), &value)) return invalid();
-    size_t unit_end = end;
+    size_t unit_end = i;
     while (unit_end < text.size() && !std::isdigit(static_cast<unsigned char>(text[unit_end])) &&
            text[unit_end] != '.') {
       ++unit_end;
     }
-    const std::string unit = text.substr(end, unit_end - end);
-    double scale = 0;
+    const std::string unit = text.substr(i, unit_end - i);
+    uint64_t scale = 0;
     if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
+    else if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs") scale = 1000;
+    else if (unit == "ms") scale = 1000000;
+    else if (unit == "s") scale = 1000000000;
+    else if (unit == "m") scale = 60000000000;
+    else if (unit == "h") scale = 3600000000000;
     else return invalid();
-    total_ns += value * scale;
-    if (!(total_ns <= kMaxNanoseconds)) return invalid();
+    if (whole > kLimit / scale) return invalid();
+    uint64_t value = whole * scale;
+    if (fraction > 0) {
+      // Go scales the fraction in float64 too (time.ParseDuration).
+      value += static_cast<uint64_t>(static_cast<double>(fraction) * (static_cast<double>(scale) / fraction_scale));
+      if (value > kLimit) return invalid();
+    }
+    total_ns += value;
+    if (total_ns > kLimit) return invalid();
     i = unit_end;
   }
-  const auto ms = static_cast<int64_t>(total_ns / 1e6);
+  if (!negative && total_ns > kLimit - 1) return invalid();
+  const auto ms = static_cast<int64_t>(total_ns / 1000000);
   return std::chrono::milliseconds(negative ? -ms : ms);
 }
 

@@ -104,6 +104,19 @@ TEST(FlagSetTest, GoDurationsParseAsTimeParseDuration) {
   EXPECT_LT(status.message().size(), 100u) << "the error quotes the input shortened";
 }
 
+// Found by fuzz_command_line: summing in a double lost a millisecond beyond
+// 2^53 ns (104 days), so a formatted duration did not parse back to itself.
+TEST(FlagSetTest, GoDurationsAreExactToTheMillisecondOverGosWholeRange) {
+  EXPECT_EQ(ParseGoDuration("552563h49m19.858s").value().count(), int64_t{552563} * 3600000 + 49 * 60000 + 19858);
+  const auto reproducer = ParseGoDuration("1h2m3s4ms552562h47m16.854775807s").value();
+  EXPECT_EQ(ParseGoDuration(FormatGoDuration(reproducer)).value(), reproducer);
+  EXPECT_EQ(ParseGoDuration("2562047h47m16.854775807s").value().count(), 9223372036854);  // Go's maximum
+  EXPECT_FALSE(ParseGoDuration("2562047h47m16.854775808s").ok());                         // one past it
+  EXPECT_EQ(ParseGoDuration("-2562047h47m16.854775808s").value().count(), -9223372036854);  // Go's minimum
+  EXPECT_EQ(ParseGoDuration("5.s").value(), std::chrono::seconds(5));
+  EXPECT_EQ(ParseGoDuration("1.000000000000000000001s").value(), std::chrono::seconds(1));
+}
+
 TEST(FlagSetTest, GoDurationsFormatAsDurationString) {
   EXPECT_EQ(FormatGoDuration(std::chrono::milliseconds(0)), "0s");
   EXPECT_EQ(FormatGoDuration(std::chrono::milliseconds(500)), "500ms");
