@@ -41,4 +41,43 @@ int ConcurrencyLimit::in_use() const {
   return in_use_;
 }
 
+bool KeyedConcurrencyLimit::Acquire(const std::string& key, std::chrono::steady_clock::time_point deadline) {
+  if (limit_ <= 0) return true;
+  std::unique_lock<std::mutex> lock(mu_);
+  Slots& slots = slots_[key];  // std::map: the reference survives other keys' inserts and erases
+  ++slots.waiting;
+  const bool got = freed_.wait_until(lock, deadline, [&] { return slots.in_use < limit_; });
+  --slots.waiting;
+  if (got) {
+    ++slots.in_use;
+  } else if (slots.in_use == 0 && slots.waiting == 0) {
+    slots_.erase(key);
+  }
+  return got;
+}
+
+void KeyedConcurrencyLimit::Release(const std::string& key) {
+  if (limit_ <= 0) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = slots_.find(key);
+    if (it == slots_.end()) return;
+    if (--it->second.in_use == 0 && it->second.waiting == 0) slots_.erase(it);
+  }
+  // Waiters of every key share the condition variable: wake them all, the
+  // one whose key freed a slot proceeds.
+  freed_.notify_all();
+}
+
+int KeyedConcurrencyLimit::in_use(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(key);
+  return it == slots_.end() ? 0 : it->second.in_use;
+}
+
+size_t KeyedConcurrencyLimit::keys() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return slots_.size();
+}
+
 }  // namespace vcp

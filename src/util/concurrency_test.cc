@@ -60,5 +60,39 @@ TEST(ConcurrencyLimitTest, ZeroMeansUnlimited) {
   EXPECT_EQ(limit.in_use(), 1000);
 }
 
+TEST(KeyedConcurrencyLimitTest, ABusyKeyDoesNotDelayAnotherKey) {
+  KeyedConcurrencyLimit limit(2);
+  const auto soon = [] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(30); };
+  ASSERT_TRUE(limit.Acquire("hung", soon()));
+  ASSERT_TRUE(limit.Acquire("hung", soon()));
+  EXPECT_FALSE(limit.Acquire("hung", soon())) << "the key's share is taken; gives up at its deadline";
+  EXPECT_TRUE(limit.Acquire("healthy", std::chrono::steady_clock::now())) << "another key never waits";
+  EXPECT_EQ(limit.in_use("hung"), 2);
+  EXPECT_EQ(limit.in_use("healthy"), 1);
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    limit.Release("hung");
+  });
+  EXPECT_TRUE(limit.Acquire("hung", std::chrono::steady_clock::now() + std::chrono::seconds(5)));
+  releaser.join();
+}
+
+TEST(KeyedConcurrencyLimitTest, KeysWithoutHoldersOrWaitersAreForgotten) {
+  KeyedConcurrencyLimit limit(1);
+  for (int i = 0; i < 100; ++i) {
+    const std::string key = std::to_string(i);
+    ASSERT_TRUE(limit.Acquire(key, std::chrono::steady_clock::now()));
+    EXPECT_FALSE(limit.Acquire(key, std::chrono::steady_clock::now()));
+    limit.Release(key);
+  }
+  EXPECT_EQ(limit.keys(), 0u);
+}
+
+TEST(KeyedConcurrencyLimitTest, ZeroMeansUnlimited) {
+  KeyedConcurrencyLimit limit(0);
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(limit.Acquire("a", std::chrono::steady_clock::now()));
+  EXPECT_EQ(limit.keys(), 0u);
+}
+
 }  // namespace
 }  // namespace vcp

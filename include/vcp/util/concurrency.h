@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <string>
 
 namespace vcp {
 
@@ -44,6 +46,41 @@ class ConcurrencyLimit {
   mutable std::mutex mu_;
   std::condition_variable freed_;
   int in_use_ = 0;  // guarded by mu_
+};
+
+// At most `limit` holders per key at a time (`limit` <= 0: no limit), e.g.
+// Mounts per Vault address, so that one slow key cannot take every slot of a
+// ConcurrencyLimit behind it. Memory: one entry per key while it has holders
+// or waiters.
+class KeyedConcurrencyLimit {
+ public:
+  explicit KeyedConcurrencyLimit(int limit) : limit_(limit) {}
+
+  KeyedConcurrencyLimit(const KeyedConcurrencyLimit&) = delete;
+  KeyedConcurrencyLimit& operator=(const KeyedConcurrencyLimit&) = delete;
+
+  // Takes a slot for `key`, waiting until `deadline` at most; false when
+  // none of the key's slots freed up in time. Thread-safe.
+  bool Acquire(const std::string& key, std::chrono::steady_clock::time_point deadline);
+
+  // Returns a slot of `key` taken by a successful Acquire. Thread-safe.
+  void Release(const std::string& key);
+
+  // Holders of `key` right now; keys with neither holders nor waiters held.
+  int in_use(const std::string& key) const;
+  size_t keys() const;
+
+  int limit() const { return limit_; }
+
+ private:
+  struct Slots {
+    int in_use = 0;
+    int waiting = 0;
+  };
+  const int limit_;
+  mutable std::mutex mu_;
+  std::condition_variable freed_;
+  std::map<std::string, Slots> slots_;  // guarded by mu_
 };
 
 }  // namespace vcp
