@@ -4,11 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <list>
-#include <memory>
-#include <mutex>
 #include <set>
-#include <unordered_map>
 
 #include <yaml-cpp/yaml.h>
 
@@ -17,6 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "vcp/config/flag_set.h"
+#include "vcp/mount/objects_cache.h"
+#include "vcp/util/byte_budget.h"
 #include "vcp/util/bounded_json.h"
 #include "vcp/util/go_json.h"
 #include "vcp/util/status_macros.h"
@@ -397,48 +395,11 @@ absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_t
   return objects;
 }
 
-namespace {
-
-// Parsed `objects` by their YAML text. The driver sends the same text on every
-// Mount of a SecretProviderClass (each pod start, each rotation poll), and
-// yaml-cpp parsing is the largest cost of a Mount without it. Bounded LRU.
-class ObjectsCache {
- public:
-  absl::StatusOr<std::vector<SecretObject>> Get(const std::string& yaml_text) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (auto it = index_.find(yaml_text); it != index_.end()) {
-        order_.splice(order_.begin(), order_, it->second);
-        return it->second->second;
-      }
-    }
-    auto parsed = ParseObjects(yaml_text);
-    if (!parsed.ok()) return parsed;  // errors are not cached: they are cheap and rare
-    std::lock_guard<std::mutex> lock(mu_);
-    if (index_.count(yaml_text) == 0) {
-      order_.emplace_front(yaml_text, *parsed);
-      index_[yaml_text] = order_.begin();
-      if (order_.size() > kCapacity) {
-        index_.erase(order_.back().first);
-        order_.pop_back();
-      }
-    }
-    return parsed;
-  }
-
- private:
-  static constexpr size_t kCapacity = 512;
-  std::mutex mu_;
-  std::list<std::pair<std::string, std::vector<SecretObject>>> order_;
-  std::unordered_map<std::string, std::list<std::pair<std::string, std::vector<SecretObject>>>::iterator> index_;
-};
-
-}  // namespace
-
 absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text,
                                               const std::string& /*secrets: unused*/,
                                               const std::string& target_path,
-                                              const std::string& permission) {
+                                              const std::string& permission,
+                                              const ParseOptions& options) {
   VCP_ASSIGN_OR_RETURN(const auto attributes, ParseAttributes(attributes_text));
   MountParams params;
   params.target_path = target_path;
@@ -479,8 +440,14 @@ absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text
     VCP_ASSIGN_OR_RETURN(params.sa_tokens, ParseTokens(*tokens));
   }
   if (auto objects = Lookup(attributes, "objects"); objects.has_value()) {
-    static ObjectsCache* cache = new ObjectsCache();  // process-wide, never destroyed
-    VCP_ASSIGN_OR_RETURN(params.objects, cache->Get(*objects));
+    if (options.max_objects_bytes > 0 && objects->size() > options.max_objects_bytes) {
+      return Invalid(absl::StrCat("the 'objects' parameter in SecretProviderClass is ", objects->size(),
+                                  " bytes, more than the provider's limit of ",
+                                  FormatBytes(options.max_objects_bytes),
+                                  " (-max-objects-bytes): split the objects over several SecretProviderClasses"));
+    }
+    VCP_ASSIGN_OR_RETURN(params.objects, options.objects_cache != nullptr ? options.objects_cache->Get(*objects)
+                                                                          : ParseObjects(*objects));
   }
   VCP_ASSIGN_OR_RETURN(params.default_mode, ParsePermission(permission));
 

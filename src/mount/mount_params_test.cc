@@ -3,11 +3,13 @@
 
 #include <gmock/gmock.h>
 
+#include "vcp/mount/objects_cache.h"
 #include "vcp/util/go_json.h"
 
 namespace vcp::mount {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 std::string Attributes(std::map<std::string, std::string> params) {
@@ -238,6 +240,30 @@ TEST(MountParamsTest, UnsafeObjectsAreRejectedBeforeAnyVaultCall) {
   EXPECT_THAT(std::string(Parse(params).status().message()), HasSubstr("invalid encoding type. Should be utf-8, base64, or hex"));
   params["objects"] = "- {objectName: a}";
   EXPECT_THAT(std::string(Parse(params).status().message()), HasSubstr("missing secretPath"));
+}
+
+TEST(MountParamsTest, ObjectsTextOverTheSizeLimitIsRefusedNamingTheLimit) {
+  auto params = Base();
+  params["objects"] += "# " + std::string(300 << 10, 'x') + "\n";
+  const std::string attributes = Attributes(params);
+  auto refused = ParseMountRequest(attributes, "null", "/t", "420");
+  EXPECT_TRUE(absl::IsInvalidArgument(refused.status()));
+  EXPECT_THAT(std::string(refused.status().message()),
+              AllOf(HasSubstr("'objects'"), HasSubstr("more than the provider's limit of 256 KiB (-max-objects-bytes)")));
+  EXPECT_TRUE(ParseMountRequest(attributes, "null", "/t", "420", ParseOptions{.max_objects_bytes = 0}).ok())
+      << "0: no limit";
+  EXPECT_TRUE(ParseMountRequest(attributes, "null", "/t", "420", ParseOptions{.max_objects_bytes = 400 << 10}).ok());
+}
+
+TEST(MountParamsTest, ObjectsComeFromTheCacheWhenOneIsGiven) {
+  ObjectsCache cache(1 << 20);
+  const std::string attributes = Attributes(Base());
+  for (int i = 0; i < 3; ++i) {
+    auto p = ParseMountRequest(attributes, "null", "/t", "420", ParseOptions{.objects_cache = &cache});
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->objects.at(0).secret_path, "secret/data/a");
+  }
+  EXPECT_EQ(cache.entries(), 1u);
 }
 
 }  // namespace

@@ -36,8 +36,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 }
 
 ProviderService::ProviderService(const mount::Mounter& mounter,
-                                 std::chrono::milliseconds default_deadline)
-    : mounter_(&mounter), default_deadline_(default_deadline) {}
+                                 std::chrono::milliseconds default_deadline, mount::ParseOptions parse)
+    : mounter_(&mounter), default_deadline_(default_deadline), parse_(parse) {}
 
 grpc::Status ProviderService::Version(grpc::ServerContext* /*context*/,
                                       const v1alpha1::VersionRequest* /*request*/,
@@ -55,7 +55,7 @@ grpc::Status ProviderService::Mount(grpc::ServerContext* context,
   Metrics::Get().MountStarted();
   const vault::Deadline deadline = MountDeadline(*context, default_deadline_);
   auto params = mount::ParseMountRequest(request->attributes(), request->secrets(),
-                                         request->target_path(), request->permission());
+                                         request->target_path(), request->permission(), parse_);
   absl::StatusOr<mount::MountResult> result =
       params.ok() ? mounter_->Mount(*params, deadline) : params.status();
   const auto elapsed_ms = std::chrono::duration<double, std::milli>(

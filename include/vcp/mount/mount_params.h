@@ -62,15 +62,28 @@ struct MountParams {
   std::optional<std::string> TokenForAudience() const;
 };
 
+class ObjectsCache;
+
+// Bounds on what a Mount request may make the provider parse and keep.
+struct ParseOptions {
+  // The `objects` text's size limit (-max-objects-bytes); 0: no limit.
+  size_t max_objects_bytes = 256 * 1024;
+  // Parsed `objects` by text; null: parse every time. Must outlive the call.
+  ObjectsCache* objects_cache = nullptr;
+};
+
 // Parses a MountRequest's string fields. `attributes` must be a JSON object of
 // strings; `secrets` may be "", "null", "{}" or an object (it is not used);
 // `permission` is a decimal JSON number ("420"), empty meaning 0644. Every
 // object's path is checked with the driver's file-path rules here, before any
-// Vault call. Errors are InvalidArgument with an actionable text.
+// Vault call. Errors are InvalidArgument with an actionable text; an
+// `objects` text over `options.max_objects_bytes` is InvalidArgument naming
+// the limit, refused before it is parsed.
 absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes,
                                               const std::string& secrets,
                                               const std::string& target_path,
-                                              const std::string& permission);
+                                              const std::string& permission,
+                                              const ParseOptions& options = ParseOptions());
 
 // Parses the `objects` YAML (a list of mappings). Exposed for tests.
 absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_text);

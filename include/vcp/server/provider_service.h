@@ -15,10 +15,12 @@ namespace vcp::server {
 
 class ProviderService final : public v1alpha1::CSIDriverProvider::Service {
  public:
-  // `mounter` must outlive the service. A Mount without a gRPC deadline (the
-  // v1.5 driver's rotation) gets `default_deadline`.
+  // `mounter` (and `parse.objects_cache`, when set) must outlive the service.
+  // A Mount without a gRPC deadline (the v1.5 driver's rotation) gets
+  // `default_deadline`. `parse` bounds what a request may make it parse.
   explicit ProviderService(const mount::Mounter& mounter,
-                           std::chrono::milliseconds default_deadline = std::chrono::seconds(110));
+                           std::chrono::milliseconds default_deadline = std::chrono::seconds(110),
+                           mount::ParseOptions parse = mount::ParseOptions());
 
   grpc::Status Version(grpc::ServerContext* context, const v1alpha1::VersionRequest* request,
                        v1alpha1::VersionResponse* response) override;
@@ -29,6 +31,7 @@ class ProviderService final : public v1alpha1::CSIDriverProvider::Service {
  private:
   const mount::Mounter* mounter_;
   std::chrono::milliseconds default_deadline_;
+  mount::ParseOptions parse_;
 };
 
 // Maps a status onto gRPC with the same code and message.
