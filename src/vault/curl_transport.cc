@@ -3,6 +3,9 @@
 
 #include <curl/curl.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,10 +20,21 @@ namespace {
 constexpr size_t kMaxIdleHandles = 64;
 constexpr long kMaxResponseBytes = 32L << 20;  // as Vault's default max request size
 
+// Where a response body goes, and the budget it is taken from.
+struct BodySink {
+  std::string* body;
+  ByteBudget* budget;    // may be null
+  absl::Status refused;  // why the budget stopped the transfer
+};
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  if (body->size() + size * count > static_cast<size_t>(kMaxResponseBytes)) return 0;
-  body->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->body->size() + size * count > static_cast<size_t>(kMaxResponseBytes)) return 0;
+  if (sink->budget != nullptr) {
+    sink->refused = sink->budget->Take(size * count);
+    if (!sink->refused.ok()) return 0;
+  }
+  sink->body->append(data, size * count);
   return size * count;
 }
 
@@ -63,7 +77,7 @@ absl::Status MapCurlError(CURLcode code, const char* detail, const HttpRequest& 
 
 }  // namespace
 
-CurlTransport::CurlTransport() = default;
+CurlTransport::CurlTransport(CurlTransportOptions options) : options_(options) {}
 
 CurlTransport::~CurlTransport() {
   for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
@@ -93,11 +107,20 @@ void CurlTransport::Release(void* handle) {
 }
 
 std::shared_ptr<const std::string> CurlTransport::CaBundle(const std::string& directory) {
+  // The directory itself, however its path is spelled ("d", "d/.", "d//./"):
+  // a class must not be able to fill the cache with one directory.
+  struct stat info {};
+  const std::string key = ::stat(directory.c_str(), &info) == 0
+                              ? absl::StrCat(info.st_dev, ":", info.st_ino)
+                              : absl::StrCat("?", directory);
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = ca_bundles_.find(directory);
-    if (it != ca_bundles_.end() && now - it->second.loaded < std::chrono::seconds(30)) return it->second.pem;
+    auto it = ca_bundles_.find(key);
+    if (it != ca_bundles_.end() && now - it->second.loaded < std::chrono::seconds(30)) {
+      it->second.used = now;
+      return it->second.pem;
+    }
   }
   auto pem = std::make_shared<std::string>();
   std::error_code ec;
@@ -110,8 +133,26 @@ std::shared_ptr<const std::string> CurlTransport::CaBundle(const std::string& di
     absl::StrAppend(pem.get(), text.str(), "\n");
   }
   std::lock_guard<std::mutex> lock(mu_);
-  ca_bundles_[directory] = CachedBundle{pem, now};
+  if (auto it = ca_bundles_.find(key); it != ca_bundles_.end()) {
+    ca_bytes_ -= it->second.pem->size();
+    ca_bundles_.erase(it);
+  }
+  if (pem->size() > options_.max_ca_cache_bytes / 4) return pem;  // too large to keep
+  ca_bundles_[key] = CachedBundle{pem, now, now};
+  ca_bytes_ += pem->size();
+  while (ca_bytes_ > options_.max_ca_cache_bytes) {
+    auto oldest = std::min_element(ca_bundles_.begin(), ca_bundles_.end(), [](const auto& a, const auto& b) {
+      return a.second.used < b.second.used;
+    });
+    ca_bytes_ -= oldest->second.pem->size();
+    ca_bundles_.erase(oldest);
+  }
   return pem;
+}
+
+size_t CurlTransport::ca_cache_bytes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ca_bytes_;
 }
 
 absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
@@ -150,7 +191,8 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::max<int64_t>(1, std::min(request.connect_timeout, request.timeout).count())));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{&response.body, request.response_budget, absl::OkStatus()};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (!request.unix_socket.empty()) {
@@ -211,14 +253,15 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_CONNECT_TO, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, nullptr);  // an idle handle keeps no copy of the bundle
   curl_slist_free_all(headers);
   curl_slist_free_all(resolve);
   if (code != CURLE_OK) {
-    absl::Status failure = code == CURLE_WRITE_ERROR
-                               ? absl::ResourceExhaustedError(absl::StrCat(
-                                     request.method, " ", request.url,
-                                     ": response larger than 32 MiB"))
-                               : MapCurlError(code, error, request);
+    absl::Status failure =
+        code != CURLE_WRITE_ERROR ? MapCurlError(code, error, request)
+        : !sink.refused.ok()
+            ? absl::ResourceExhaustedError(absl::StrCat(request.method, " ", request.url, ": ", sink.refused.message()))
+            : absl::ResourceExhaustedError(absl::StrCat(request.method, " ", request.url, ": response larger than 32 MiB"));
     curl_easy_cleanup(curl);  // a failed connection is not worth keeping
     return failure;
   }

@@ -261,7 +261,8 @@ std::string VaultClient::DisplayUrl(const std::string& path) const {
 absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operation, const std::string& method,
                                                       const std::string& target,
                                                       const std::optional<std::string>& body,
-                                                      const std::string& token, Deadline deadline) const {
+                                                      const std::string& token, Deadline deadline,
+                                                      ByteBudget* response_budget) const {
   const auto remaining =
       std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
   if (remaining <= milliseconds(0)) {
@@ -278,6 +279,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
   request.method = method;
   request.tls = config_.tls;
   request.body = body;
+  request.response_budget = response_budget;
   request.headers.emplace_back("X-Vault-Request", "true");
   if (!config_.ns.empty()) request.headers.emplace_back("X-Vault-Namespace", config_.ns);
   if (!token.empty()) request.headers.emplace_back("X-Vault-Token", token);
@@ -450,10 +452,11 @@ absl::StatusOr<nlohmann::json> VaultClient::Request(const std::string& method,
                                                     const SecretPath& path,
                                                     const std::optional<nlohmann::json>& body,
                                                     const std::string& token,
-                                                    Deadline deadline) const {
+                                                    Deadline deadline, ByteBudget* response_budget) const {
   std::optional<std::string> encoded;
   if (body.has_value()) encoded = GoJsonEncode(*body);
-  VCP_ASSIGN_OR_RETURN(Answer answer, Send("read", method, path.RequestTarget(), encoded, token, deadline));
+  VCP_ASSIGN_OR_RETURN(Answer answer, Send("read", method, path.RequestTarget(), encoded, token, deadline,
+                                           response_budget));
   const std::string& where = answer.where;
   const HttpResponse* response = &answer.response;
   if (response->status < 200 || response->status >= 300) return ErrorFromResponse(where, *response);
@@ -467,6 +470,7 @@ absl::StatusOr<nlohmann::json> VaultClient::Request(const std::string& method,
                                             parsed.ok() ? "" : absl::StrCat(parsed.status().message(), "; "),
                                             "HTTP ", response->status, ", ", DescribeBody(*response), ")"));
   }
+  std::string().swap(answer.response.body);  // parsed: free the text before the caller renders
   nlohmann::json envelope = std::move(*parsed);
   if (!LooksLikeEnvelope(envelope)) envelope = nlohmann::json{{"data", std::move(envelope)}};
   if (!envelope.contains("data") || envelope["data"].is_null()) {

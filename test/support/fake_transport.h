@@ -64,6 +64,12 @@ class FakeTransport final : public vault::HttpTransport {
     }
     vault::HttpResponse response = it->second.front();
     if (it->second.size() > 1) it->second.pop_front();
+    // As CurlTransport: the body's bytes come out of the request's budget.
+    if (request.response_budget != nullptr) {
+      if (absl::Status refused = request.response_budget->Take(response.body.size()); !refused.ok()) {
+        return absl::ResourceExhaustedError(absl::StrCat(request.method, " ", request.url, ": ", refused.message()));
+      }
+    }
     return response;
   }
 

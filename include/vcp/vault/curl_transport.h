@@ -17,10 +17,18 @@
 
 namespace vcp::vault {
 
+struct CurlTransportOptions {
+  // Bytes of CA directory bundles kept in memory (-max-ca-cache-bytes), an
+  // LRU keyed by the directory itself (device and inode), not by how its
+  // path is spelled; a bundle over a quarter of this is read on every request
+  // and not kept. 0: nothing is kept.
+  size_t max_ca_cache_bytes = 4 << 20;
+};
+
 class CurlTransport final : public HttpTransport {
  public:
   // REQUIRES: curl_global_init has been called (main does it once).
-  CurlTransport();
+  explicit CurlTransport(CurlTransportOptions options = CurlTransportOptions());
   ~CurlTransport() override;
 
   CurlTransport(const CurlTransport&) = delete;
@@ -37,11 +45,19 @@ class CurlTransport final : public HttpTransport {
   struct CachedBundle {
     std::shared_ptr<const std::string> pem;
     std::chrono::steady_clock::time_point loaded;
+    std::chrono::steady_clock::time_point used;
   };
 
+  const CurlTransportOptions options_;
   std::mutex mu_;
   std::vector<void*> idle_;                         // guarded by mu_
-  std::map<std::string, CachedBundle> ca_bundles_;  // guarded by mu_
+  // By "<device>:<inode>" of the directory; guarded by mu_.
+  std::map<std::string, CachedBundle> ca_bundles_;
+  size_t ca_bytes_ = 0;                             // PEM bytes in ca_bundles_; guarded by mu_
+
+ public:
+  // Bytes of CA bundles held by the cache now (for tests).
+  size_t ca_cache_bytes();
 };
 
 }  // namespace vcp::vault

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "vcp/util/byte_budget.h"
 #include "vcp/vault/connection_config.h"
 
 namespace vcp::vault {
@@ -26,6 +27,9 @@ struct HttpRequest {
   TlsConfig tls;
   std::chrono::milliseconds timeout{60000};          // whole request, connection included
   std::chrono::milliseconds connect_timeout{10000};  // connection (and TLS handshake) alone
+  // The response body's bytes are taken from this budget as they arrive (may
+  // be null; must outlive Send): when it refuses, the transfer stops at once.
+  ByteBudget* response_budget = nullptr;
 };
 
 struct HttpResponse {
@@ -41,7 +45,8 @@ class HttpTransport {
   // Performs `request`. Any HTTP status is a successful result. Transport
   // failures: Unavailable (cannot connect, connection reset), DeadlineExceeded
   // (timeout), FailedPrecondition (TLS verification or TLS material problems:
-  // the text says which). Thread-safe.
+  // the text says which), ResourceExhausted (the body is over 32 MiB, or the
+  // request's response_budget refused it: the text is the budget's). Thread-safe.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 

@@ -90,9 +90,13 @@ class VaultClient {
   // InvalidArgument, 429 ResourceExhausted, 503/412 and connection failures
   // Unavailable, timeouts DeadlineExceeded; an empty or non-JSON body, or
   // `data: null`, is Internal. Messages start with "<METHOD> <url>".
+  // Response bytes are taken from `response_budget` (may be null) as they
+  // arrive, retries included; when it refuses: ResourceExhausted with the
+  // budget's text, not retried.
   absl::StatusOr<nlohmann::json> Request(const std::string& method, const SecretPath& path,
                                          const std::optional<nlohmann::json>& body,
-                                         const std::string& token, Deadline deadline) const;
+                                         const std::string& token, Deadline deadline,
+                                         ByteBudget* response_budget = nullptr) const;
 
   // "<address><path>" for messages and logs, with the address tried first
   // (no query values are secret, but they are left out all the same).
@@ -108,7 +112,8 @@ class VaultClient {
   // request in metrics: login, read, renew, revoke.
   absl::StatusOr<Answer> Send(const std::string& operation, const std::string& method,
                               const std::string& target, const std::optional<std::string>& body,
-                              const std::string& token, Deadline deadline) const;
+                              const std::string& token, Deadline deadline,
+                              ByteBudget* response_budget = nullptr) const;
 
   // One round over the address list: each address in turn (from the
   // remembered one) until one can serve.
