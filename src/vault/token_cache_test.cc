@@ -52,5 +52,34 @@ TEST(TokenCacheTest, CapacityZeroOrNegativeDisablesSharing) {
   }
 }
 
+TEST(TokenCacheTest, SessionsIdleLongerThanTheTimeoutAreDroppedAtTheNextLookup) {
+  auto now = std::chrono::steady_clock::time_point() + std::chrono::hours(1);
+  TokenCache cache(100, std::chrono::seconds(600), [&] { return now; });
+  auto gone = cache.GetOrCreate("gone-pod");
+  gone->token = "t1";
+  auto polling = cache.GetOrCreate("polling-pod");
+  for (int i = 0; i < 4; ++i) {
+    now += std::chrono::seconds(120);  // a rotation poll every 2 minutes
+    EXPECT_EQ(cache.GetOrCreate("polling-pod"), polling);
+  }
+  EXPECT_EQ(cache.size(), 2u) << "8 minutes idle: kept";
+  now += std::chrono::seconds(240);
+  std::vector<std::shared_ptr<PodSession>> evicted;
+  EXPECT_EQ(cache.GetOrCreate("polling-pod", &evicted), polling);
+  ASSERT_EQ(evicted.size(), 1u) << "12 minutes without a Mount: dropped";
+  EXPECT_EQ(evicted[0], gone);
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_NE(cache.GetOrCreate("gone-pod"), gone) << "a later Mount starts a new session";
+}
+
+TEST(TokenCacheTest, ZeroIdleTimeoutKeepsSessionsUntilEvicted) {
+  auto now = std::chrono::steady_clock::time_point();
+  TokenCache cache(100, std::chrono::seconds(0), [&] { return now; });
+  auto first = cache.GetOrCreate("a");
+  now += std::chrono::hours(24 * 365);
+  cache.GetOrCreate("b");
+  EXPECT_EQ(cache.GetOrCreate("a"), first);
+}
+
 }  // namespace
 }  // namespace vcp::vault

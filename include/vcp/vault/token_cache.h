@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -66,16 +67,22 @@ struct PodSession {
 
 class TokenCache {
  public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
   // Holds at most `capacity` sessions; `capacity` <= 0 disables caching
-  // (every lookup returns a new, unshared session).
-  explicit TokenCache(int capacity);
+  // (every lookup returns a new, unshared session). A session not looked up
+  // for `idle_timeout` (-session-idle-timeout; zero or less: never) is
+  // dropped at the next lookup of any key, with its token and leases: a pod
+  // that stopped mounting (gone, or rotation off) does not keep memory for
+  // good. `now` is the clock (empty: steady_clock).
+  explicit TokenCache(int capacity, std::chrono::seconds idle_timeout = std::chrono::seconds(0), Clock now = {});
 
   TokenCache(const TokenCache&) = delete;
   TokenCache& operator=(const TokenCache&) = delete;
 
   // Returns the session for `key`, creating it when absent and marking it
-  // most recently used; evicts the least recently used beyond capacity and,
-  // when `evicted` is given, appends them to it. Thread-safe. An evicted
+  // most recently used; evicts the least recently used beyond capacity, and
+  // the idle ones, and, when `evicted` is given, appends them to it. Thread-safe. An evicted
   // session stays valid for holders of the pointer.
   std::shared_ptr<PodSession> GetOrCreate(const std::string& key,
                                           std::vector<std::shared_ptr<PodSession>>* evicted = nullptr);
@@ -87,9 +94,15 @@ class TokenCache {
   size_t size() const;
 
  private:
-  using Entry = std::pair<std::string, std::shared_ptr<PodSession>>;
+  struct Entry {
+    std::string key;
+    std::shared_ptr<PodSession> session;
+    std::chrono::steady_clock::time_point used;  // last lookup
+  };
 
   const int capacity_;
+  const std::chrono::seconds idle_timeout_;
+  const Clock now_;
   mutable std::mutex mu_;
   std::list<Entry> lru_;  // front = most recently used; guarded by mu_
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
