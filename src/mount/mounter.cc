@@ -6,7 +6,10 @@
 #include <map>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "vcp/mount/object_content.h"
 #include "vcp/mount/operator_policy.h"
 #include "vcp/util/concurrency.h"
@@ -31,6 +34,7 @@ struct PlannedRead {
   std::shared_ptr<vault::PodSession::Flight> leading;    // this Mount reads it for the pod's other Mounts
   std::shared_ptr<vault::PodSession::Flight> following;  // another Mount of the pod is reading it
   absl::StatusOr<nlohmann::json> result = absl::UnknownError("not fetched");
+  std::unique_ptr<ByteBudget> budget;  // counts this read's response bytes, inside the Mount's budget
 };
 
 // How long a response may be reused: two thirds of its lease, or of a
@@ -72,6 +76,24 @@ std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth
       {"service_account", p.pod.service_account}};
   return key.dump();
 }
+
+// The Vault address list as a key for the per-address share of Mount slots:
+// case, spaces and trailing slashes do not make another address.
+std::string VaultSlotKey(const std::string& addresses) {
+  std::string key;
+  for (const absl::string_view address : absl::StrSplit(addresses, ',')) {
+    absl::string_view trimmed = absl::StripAsciiWhitespace(address);
+    while (absl::ConsumeSuffix(&trimmed, "/")) {
+    }
+    if (!key.empty()) key += ',';
+    key += absl::AsciiStrToLower(trimmed);
+  }
+  return key;
+}
+
+// A leased response larger than this is not kept for reuse: sessions live
+// long and are many (-cache-size); a credential or certificate is a few KiB.
+constexpr size_t kMaxReusableResponseBytes = 256 << 10;
 
 using JwtSource = std::function<absl::StatusOr<std::string>()>;
 
@@ -138,10 +160,21 @@ Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, Mou
     : transport_(&transport),
       tokens_(&tokens),
       options_(std::move(options)),
-      mount_slots_(options_.max_concurrent_mounts) {
+      mount_slots_(options_.max_concurrent_mounts),
+      vault_slots_(VaultSlotLimit(options_)),
+      total_responses_(options_.max_total_response_bytes,
+                       absl::StrCat("the Vault responses of all Mounts in flight exceed the provider's limit of ",
+                                    FormatBytes(options_.max_total_response_bytes),
+                                    " (-max-total-response-bytes); retry when fewer large Mounts run")) {
   if (options_.revoke_tokens) {
     revoker_ = std::make_unique<TokenRevoker>(transport, options_.retry, &addresses_, &options_.address_policy);
   }
+}
+
+int Mounter::VaultSlotLimit(const MounterOptions& options) {
+  if (options.max_concurrent_mounts_per_vault != 0) return std::max(-1, options.max_concurrent_mounts_per_vault);
+  if (options.max_concurrent_mounts <= 0) return -1;
+  return std::max(1, options.max_concurrent_mounts / 4);
 }
 
 int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {
@@ -150,6 +183,26 @@ int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {
 }
 
 absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline deadline) const {
+  // The operator's policy, before anything waits or connects.
+  VCP_RETURN_IF_ERROR(CheckOperatorPolicy(p.connection, options_.allow_class_tls_settings));
+  const vault::ConnectionConfig connection =
+      vault::ApplyOverrides(options_.default_connection, p.connection);
+  VCP_RETURN_IF_ERROR(options_.address_policy.CheckAddresses(connection.address));
+  // Fairness first: Mounts of one Vault address wait here for their
+  // address's share before they may take a node-wide slot, so a Vault that
+  // accepts and never answers holds at most its share of the slots.
+  const std::string vault_key = VaultSlotKey(connection.address);
+  if (!vault_slots_.Acquire(vault_key, deadline)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the Mount's deadline passed while waiting for one of the ", vault_slots_.limit(),
+        " concurrent Mount slots one Vault address may use (-max-concurrent-mounts-per-vault): earlier Mounts to ",
+        GoJsonQuote(connection.address.substr(0, 256)), " have not finished; is that Vault slow or unreachable?"));
+  }
+  struct VaultSlotRelease {
+    KeyedConcurrencyLimit* slots;
+    const std::string& key;
+    ~VaultSlotRelease() { slots->Release(key); }
+  } vault_slot_release{&vault_slots_, vault_key};
   // A burst of Mounts (a node full of starting pods) queues here rather than
   // all holding Vault connections and buffers at once.
   if (!mount_slots_.Acquire(deadline)) {
@@ -162,13 +215,17 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     ~SlotRelease() { slots->Release(); }
   } slot_release{&mount_slots_};
 
-  VCP_RETURN_IF_ERROR(CheckOperatorPolicy(p.connection, options_.allow_class_tls_settings));
-  const vault::ConnectionConfig connection =
-      vault::ApplyOverrides(options_.default_connection, p.connection);
-  VCP_RETURN_IF_ERROR(options_.address_policy.CheckAddresses(connection.address));
   VCP_ASSIGN_OR_RETURN(const VaultClient client, VaultClient::Create(*transport_, connection, options_.retry,
                                                                      &addresses_, &options_.address_policy));
   const std::string auth_mount = p.auth_mount.value_or(options_.default_auth_mount);
+
+  // Every response byte of this Mount is counted as it arrives, against its
+  // own budget and the provider's total.
+  ByteBudget responses(options_.max_mount_response_bytes,
+                       absl::StrCat("the Mount's Vault responses together exceed the provider's limit of ",
+                                    FormatBytes(options_.max_mount_response_bytes),
+                                    " per Mount (-max-mount-response-bytes)"),
+                       &total_responses_);
 
   // Plan: one read per distinct (method, path, query, body).
   std::vector<PlannedRead> reads;
@@ -190,7 +247,10 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     read.key = absl::StrCat(read.method, " ", read.path.RequestTarget(), " ",
                             read.body.has_value() ? GoJsonEncode(*read.body) : "-");
     auto [it, inserted] = read_index.emplace(read.key, reads.size());
-    if (inserted) reads.push_back(std::move(read));
+    if (inserted) {
+      read.budget = std::make_unique<ByteBudget>(0, "", &responses);
+      reads.push_back(std::move(read));
+    }
     reads[it->second].reusable = reads[it->second].reusable && object.reuse_lease && options_.lease_reuse;
     read_of_object.push_back(it->second);
   }
@@ -237,6 +297,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   // Leased responses still within their reuse window need no Vault call.
   {
     std::lock_guard<std::mutex> lock(session->mu);
+    std::erase_if(session->leases, [&](const auto& lease) { return now >= lease.second.reuse_until; });
     for (PlannedRead& read : reads) {
       if (!read.reusable) continue;
       auto cached = session->leases.find(read.key);
@@ -273,7 +334,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
         return;
       }
     }
-    read.result = client.Request(read.method, read.path, read.body, token, deadline);
+    read.result = client.Request(read.method, read.path, read.body, token, deadline, read.budget.get());
     if (read.result.ok() || !absl::IsPermissionDenied(read.result.status())) return;
     // A revoked or expired token: a new login fixes that, so it is never
     // rate-limited, even right after a login. Otherwise (or on OpenBao, which
@@ -313,7 +374,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
                                               renewed.status().message()));
       return;
     }
-    read.result = client.Request(read.method, read.path, read.body, *renewed, deadline);
+    read.result = client.Request(read.method, read.path, read.body, *renewed, deadline, read.budget.get());
     if (relogged && read.result.ok()) {
       std::lock_guard<std::mutex> lock(session->mu);
       session->denial_relogin_at.reset();  // the old token was the problem, not a policy
@@ -332,7 +393,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
       // Store a lease before the flight ends, so a Mount arriving now finds
       // one or the other. A request that answered without a lease (static KV)
       // gets no flight from now on: its readers never wait for each other.
-      if (leased) {
+      if (leased && read.budget->used() <= kMaxReusableResponseBytes) {
         session->leases[read.key] = vault::PodSession::Lease{*read.result, now + *window};
         session->unleased_reads.erase(read.key);
       } else if (read.result.ok() && session->unleased_reads.size() < kMaxUnleasedReads) {

@@ -3,11 +3,18 @@
 
 #include <gmock/gmock.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "support/fake_transport.h"
 
 namespace vcp::mount {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::FakeTransport;
@@ -341,6 +348,130 @@ TEST_F(MounterTest, ErrorsNeverContainTokensOrValues) {
   auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: missing}"));
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr("CANARY")));
+}
+
+TEST_F(MounterTest, ResponsesOverTheMountsBudgetFailNamingTheObjectAndTheLimit) {
+  options_.max_mount_response_bytes = 1000;
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, absl::StrCat(R"({"data":{"k":")", std::string(600, 'a'), R"("}})"));
+  transport_.Script("GET", "/v1/kv/b", 200, absl::StrCat(R"({"data":{"k":")", std::string(600, 'b'), R"("}})"));
+  ASSERT_TRUE(Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}")).ok()) << "one fits";
+  auto result = Run(Params(R"(
+- {objectName: a, secretPath: kv/a, secretKey: k}
+- {objectName: b, secretPath: kv/b, secretKey: k}
+)"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
+  EXPECT_THAT(std::string(result.status().message()),
+              AllOf(HasSubstr("couldn't read secret \""), HasSubstr("from Vault path \"kv/"),
+                    HasSubstr("1000 bytes per Mount (-max-mount-response-bytes)")));
+}
+
+TEST_F(MounterTest, TheTotalResponseBudgetIsGivenBackWhenAMountEnds) {
+  options_.max_mount_response_bytes = 0;
+  options_.max_total_response_bytes = 1000;
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, absl::StrCat(R"({"data":{"k":")", std::string(600, 'a'), R"("}})"));
+  transport_.Script("GET", "/v1/kv/big", 200, absl::StrCat(R"({"data":{"k":")", std::string(1000, 'b'), R"("}})"));
+  Mounter mounter(transport_, tokens_, options_);
+  const auto deadline = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(5); };
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(mounter.Mount(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"), deadline()).ok()) << i;
+  }
+  auto big = mounter.Mount(Params("- {objectName: a, secretPath: kv/big, secretKey: k}"), deadline());
+  EXPECT_TRUE(absl::IsResourceExhausted(big.status())) << big.status();
+  EXPECT_THAT(std::string(big.status().message()), HasSubstr("(-max-total-response-bytes)"));
+}
+
+TEST_F(MounterTest, LargeLeasedResponsesAreNotKeptForReuse) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  const std::string leased = absl::StrCat(R"({"lease_id":"db/creds/app/1","lease_duration":3600,"data":{"k":")",
+                                          std::string(300 << 10, 'p'), R"("}})");
+  transport_.Script("GET", "/v1/db/creds/app", 200, leased);
+  const auto p = Params("- {objectName: a, secretPath: db/creds/app, secretKey: k}");
+  ASSERT_TRUE(Run(p).ok());
+  ASSERT_TRUE(Run(p).ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/db/creds/app"), 2) << "300 KiB is over the 256 KiB kept per lease";
+}
+
+TEST_F(MounterTest, LeasesPastTheirReuseWindowAreDroppedAtThePodsNextMount) {
+  auto now = std::chrono::steady_clock::time_point() + std::chrono::hours(1);
+  options_.now = [&] { return now; };
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/db/creds/a", 200, R"({"lease_id":"db/creds/a/1","lease_duration":60,"data":{"k":"a"}})");
+  transport_.Script("GET", "/v1/kv/b", 200, R"({"data":{"k":"b"}})");
+  ASSERT_TRUE(Run(Params("- {objectName: a, secretPath: db/creds/a, secretKey: k}")).ok());
+  now += std::chrono::seconds(50);  // past two thirds of 60 s
+  ASSERT_TRUE(Run(Params("- {objectName: b, secretPath: kv/b, secretKey: k}")).ok());
+  auto sessions = tokens_.TakeAll();
+  ASSERT_EQ(sessions.size(), 1u);
+  std::lock_guard<std::mutex> lock(sessions[0]->mu);
+  EXPECT_TRUE(sessions[0]->leases.empty()) << "the pod no longer reads db/creds/a: its stale lease is gone";
+}
+
+// Requests to the host "hung" wait until released; others go to `inner`.
+class HangingTransport final : public vault::HttpTransport {
+ public:
+  explicit HangingTransport(vault::HttpTransport& inner) : inner_(&inner) {}
+  absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest& request) override {
+    if (absl::AsciiStrToLower(request.url).find("://hung:") == std::string::npos) return inner_->Send(request);
+    std::unique_lock<std::mutex> lock(mu_);
+    ++hanging_;
+    released_cv_.wait(lock, [&] { return released_; });
+    return absl::UnavailableError("hung up");
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ = true;
+    }
+    released_cv_.notify_all();
+  }
+  int hanging() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hanging_;
+  }
+
+ private:
+  vault::HttpTransport* inner_;
+  std::mutex mu_;
+  std::condition_variable released_cv_;
+  bool released_ = false;
+  int hanging_ = 0;
+};
+
+TEST_F(MounterTest, AHungVaultTakesOnlyItsShareOfTheMountSlots) {
+  options_.max_concurrent_mounts = 8;  // a share of 2 per address
+  options_.retry.max_retries = 0;
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  HangingTransport hanging(transport_);
+  Mounter mounter(hanging, tokens_, options_);
+  std::vector<std::thread> tenants;
+  std::atomic<int> waited_for_share{0};
+  for (int i = 0; i < 10; ++i) {
+    tenants.emplace_back([&, i] {
+      auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+      p.pod.uid = absl::StrCat("hung-", i);
+      p.connection.address = i % 2 == 0 ? "https://hung:8200" : "https://HUNG:8200/";  // one address, two spellings
+      auto result = mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::milliseconds(500));
+      if (absl::IsDeadlineExceeded(result.status()) &&
+          absl::StrContains(result.status().message(), "-max-concurrent-mounts-per-vault")) {
+        ++waited_for_share;
+      }
+    });
+  }
+  while (hanging.hanging() < 2) std::this_thread::yield();
+  const auto started = std::chrono::steady_clock::now();
+  auto healthy = mounter.Mount(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"),
+                               std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+  EXPECT_TRUE(healthy.ok()) << healthy.status();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(150));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the waiters give up at their deadline
+  hanging.Release();
+  for (auto& tenant : tenants) tenant.join();
+  EXPECT_EQ(hanging.hanging(), 2) << "only the address's share reached the hung Vault";
+  EXPECT_EQ(waited_for_share.load(), 8);
 }
 
 }  // namespace

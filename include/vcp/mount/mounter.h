@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "vcp/mount/mount_params.h"
 #include "vcp/mount/token_revoker.h"
+#include "vcp/util/byte_budget.h"
 #include "vcp/util/concurrency.h"
 #include "vcp/mount/object_version.h"
 #include "vcp/vault/address_list.h"
@@ -30,6 +31,16 @@ struct MounterOptions {
   std::string default_auth_mount = "kubernetes";
   size_t max_parallel_reads = 8;  // per Mount
   int max_concurrent_mounts = 32;  // -max-concurrent-mounts: more wait for a slot; <= 0: no limit
+  // -max-concurrent-mounts-per-vault: Mounts of one Vault address (list) that
+  // hold or wait for a slot; more wait for one of their address's, so a Vault
+  // that hangs cannot take every slot. 0: max(1, max_concurrent_mounts / 4);
+  // < 0: no limit.
+  int max_concurrent_mounts_per_vault = 0;
+  // -max-mount-response-bytes: Vault response bytes one Mount may receive, all
+  // its reads and retries together, counted as they arrive; 0: no limit.
+  size_t max_mount_response_bytes = 8 << 20;
+  // -max-total-response-bytes: the same over every Mount in flight; 0: no limit.
+  size_t max_total_response_bytes = 32 << 20;
   vault::RetryPolicy retry;       // for every Vault request
   bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
   bool revoke_tokens = false;     // -revoke-tokens: revoke tokens evicted from the cache, and at shutdown
@@ -81,7 +92,10 @@ class Mounter {
   // call ends by `deadline`. Errors carry a code that says what went wrong
   // (InvalidArgument: the SecretProviderClass; FailedPrecondition: driver or
   // provider setup; PermissionDenied: Vault said no; Unavailable: Vault
-  // unreachable or sealed; DeadlineExceeded) and a message that names the
+  // unreachable or sealed; DeadlineExceeded, also when no Mount slot (or
+  // none of its Vault address's share) freed up in time; ResourceExhausted:
+  // the responses went over max_mount_response_bytes or
+  // max_total_response_bytes) and a message that names the
   // object and the Vault path. No message contains a token or secret value.
   absl::StatusOr<MountResult> Mount(const MountParams& params, vault::Deadline deadline) const;
 
@@ -95,7 +109,12 @@ class Mounter {
   vault::TokenCache* tokens_;
   MounterOptions options_;
   mutable vault::HealthyAddressMemory addresses_;  // which Vault address answered last
+  // The per-address share of Mount slots, from max_concurrent_mounts_per_vault.
+  static int VaultSlotLimit(const MounterOptions& options);
+
   mutable ConcurrencyLimit mount_slots_;           // max_concurrent_mounts
+  mutable KeyedConcurrencyLimit vault_slots_;      // VaultSlotLimit, by Vault address list
+  mutable ByteBudget total_responses_;             // max_total_response_bytes
   std::unique_ptr<TokenRevoker> revoker_;          // with revoke_tokens only
 };
 
