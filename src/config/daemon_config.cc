@@ -109,6 +109,29 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   flags.Int("max-concurrent-mounts", &c.max_concurrent_mounts,
             "Mounts served at once; more wait (within their deadline) for a free slot. Bounds the "
             "provider's memory and its burst load on Vault. 0 or less: no limit.");
+  flags.Int("max-concurrent-mounts-per-vault", &c.max_concurrent_mounts_per_vault,
+            "Mounts to one Vault address (list) served or waiting for a slot at once; more wait for one of "
+            "their address's. Keeps a slow or hung Vault from taking every Mount slot. 0: a quarter of "
+            "-max-concurrent-mounts (at least 1); less than 0: no limit.");
+  flags.Int("max-mount-response-bytes", &c.max_mount_response_bytes,
+            "Bytes of Vault responses one Mount may receive (all its reads together, counted as they "
+            "arrive); more fails the Mount with RESOURCE_EXHAUSTED. 0: no limit (each response is "
+            "still limited to 32 MiB).");
+  flags.Int("max-total-response-bytes", &c.max_total_response_bytes,
+            "Bytes of Vault responses all Mounts in flight may hold together; a Mount that would go "
+            "over fails with RESOURCE_EXHAUSTED (the driver retries it). 0: no limit.");
+  flags.Int("max-objects-bytes", &c.max_objects_bytes,
+            "Size limit of a SecretProviderClass's 'objects' parameter; a larger one fails the Mount "
+            "with INVALID_ARGUMENT before it is parsed. 0: no limit.");
+  flags.Int("objects-cache-bytes", &c.objects_cache_bytes,
+            "Memory for parsed 'objects' parameters kept between Mounts (LRU); a text larger than an "
+            "eighth of it is parsed on every Mount. 0: no cache.");
+  flags.Int("max-ca-cache-bytes", &c.max_ca_cache_bytes,
+            "Memory for CA bundles read from CA directories kept between requests (LRU, by directory); "
+            "a bundle larger than a quarter of it is read on every request. 0: no cache.");
+  flags.Duration("session-idle-timeout", &c.session_idle_timeout,
+                 "Drop a pod's cached Vault token and reusable leases when the pod has not mounted for "
+                 "this long (checked at the next Mount). 0: only -cache-size evicts.");
   flags.String("kubernetes-service-account-dir", &c.kubernetes_service_account_dir,
                "Directory with the provider's own service account token, ca.crt and namespace, for "
                "Kubernetes API calls (TokenRequest fallback, HMAC key Secret).");
@@ -154,6 +177,21 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
     if (auto policy = vault::AddressPolicy::AllowOnly({c.allowed_vault_addrs}, "-allowed-vault-addrs"); !policy.ok()) {
       return policy.status();
     }
+  }
+  for (const auto& [name, value] :
+       {std::pair<const char*, int>{"max-mount-response-bytes", c.max_mount_response_bytes},
+        {"max-total-response-bytes", c.max_total_response_bytes},
+        {"max-objects-bytes", c.max_objects_bytes},
+        {"objects-cache-bytes", c.objects_cache_bytes},
+        {"max-ca-cache-bytes", c.max_ca_cache_bytes}}) {
+    if (value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid value \"", value, "\" for flag -", name, ": must not be negative (0: no limit)"));
+    }
+  }
+  if (c.session_idle_timeout.count() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid value \"", FormatGoDuration(c.session_idle_timeout),
+                                                   "\" for flag -session-idle-timeout: must not be negative"));
   }
   // -debug only applies when -log-level was not given explicitly.
   if (c.debug && !flags.WasSet("log-level")) c.log_level = "debug";

@@ -134,5 +134,26 @@ TEST(DaemonConfigTest, BadInputIsRejectedWithTheCulpritNamed) {
   EXPECT_TRUE(help->help);
 }
 
+TEST(DaemonConfigTest, MemoryAndFairnessLimitsHaveDefaultsAndRefuseNegativeSizes) {
+  const DaemonConfig c = ParseCommandLine({}, Env({}))->config;
+  EXPECT_EQ(c.max_concurrent_mounts_per_vault, 0) << "a quarter of -max-concurrent-mounts";
+  EXPECT_EQ(c.max_mount_response_bytes, 8 << 20);
+  EXPECT_EQ(c.max_total_response_bytes, 32 << 20);
+  EXPECT_EQ(c.max_objects_bytes, 256 << 10);
+  EXPECT_EQ(c.objects_cache_bytes, 4 << 20);
+  EXPECT_EQ(c.max_ca_cache_bytes, 4 << 20);
+  EXPECT_EQ(c.session_idle_timeout, std::chrono::hours(1));
+  const DaemonConfig set = ParseCommandLine({"-max-concurrent-mounts-per-vault=3", "-max-mount-response-bytes=0",
+                                             "-max-objects-bytes=1048576", "-session-idle-timeout=10m"},
+                                            Env({}))->config;
+  EXPECT_EQ(set.max_concurrent_mounts_per_vault, 3);
+  EXPECT_EQ(set.max_mount_response_bytes, 0);
+  EXPECT_EQ(set.max_objects_bytes, 1 << 20);
+  EXPECT_EQ(set.session_idle_timeout, std::chrono::minutes(10));
+  EXPECT_EQ(ParseCommandLine({"-max-total-response-bytes=-1"}, Env({})).status().message(),
+            "invalid value \"-1\" for flag -max-total-response-bytes: must not be negative (0: no limit)");
+  EXPECT_FALSE(ParseCommandLine({"-session-idle-timeout=-1s"}, Env({})).ok());
+}
+
 }  // namespace
 }  // namespace vcp::config

@@ -18,6 +18,7 @@
 #include "vcp/kube/kube_client.h"
 #include "vcp/kube/token_requester.h"
 #include "vcp/mount/mounter.h"
+#include "vcp/mount/objects_cache.h"
 #include "vcp/server/health_server.h"
 #include "vcp/server/provider_service.h"
 #include "vcp/util/status_macros.h"
@@ -108,8 +109,11 @@ void BlockShutdownSignals() {
 }
 
 absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds grace) {
-  vault::CurlTransport transport;
-  vault::TokenCache tokens(config.cache_size);
+  vault::CurlTransport transport(
+      vault::CurlTransportOptions{.max_ca_cache_bytes = static_cast<size_t>(config.max_ca_cache_bytes)});
+  vault::TokenCache tokens(config.cache_size,
+                           std::chrono::duration_cast<std::chrono::seconds>(config.session_idle_timeout));
+  mount::ObjectsCache objects_cache(static_cast<size_t>(config.objects_cache_bytes));
 
   // Kubernetes: the TokenRequest fallback and the HMAC key Secret. Outside a
   // cluster both degrade (no fallback; a per-process key) with one warning.
@@ -143,6 +147,9 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
                          vault::AddressPolicy::AllowOnly({config.vault.address, config.allowed_vault_addrs},
                                                          "-allowed-vault-addrs"));
   }
+  options.max_concurrent_mounts_per_vault = config.max_concurrent_mounts_per_vault;
+  options.max_mount_response_bytes = static_cast<size_t>(config.max_mount_response_bytes);
+  options.max_total_response_bytes = static_cast<size_t>(config.max_total_response_bytes);
   options.version_key = [&version_keys] { return version_keys.Key(); };
   if (kube_client && config.token_request_fallback) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {
@@ -152,7 +159,9 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
     options.no_token_request_reason = "the TokenRequest fallback is off (-token-request-fallback=false)";
   }
   const mount::Mounter mounter(transport, tokens, options);
-  ProviderService service(mounter);
+  ProviderService service(mounter, std::chrono::seconds(110),
+                          mount::ParseOptions{.max_objects_bytes = static_cast<size_t>(config.max_objects_bytes),
+                                              .objects_cache = &objects_cache});
 
   if (absl::Status s = CheckSocketDirectory(config.endpoint); !s.ok()) return s;
 

@@ -31,6 +31,14 @@ struct DaemonConfig {
   bool lease_reuse = true;                   // reuse leased responses across a pod's Mounts
   bool revoke_tokens = false;                // revoke evicted tokens, and cached ones at shutdown
   int max_concurrent_mounts = 32;            // Mounts served at once; more wait; <= 0: no limit
+  // Bounds on memory and on one tenant's share (0: no limit unless noted):
+  int max_concurrent_mounts_per_vault = 0;   // Mounts per Vault address; 0: max(1, max_concurrent_mounts/4); < 0: none
+  int max_mount_response_bytes = 8 << 20;    // Vault response bytes one Mount may receive
+  int max_total_response_bytes = 32 << 20;   // the same over every Mount in flight
+  int max_objects_bytes = 256 << 10;         // size of a class's `objects` text
+  int objects_cache_bytes = 4 << 20;         // parsed `objects` kept in memory; 0: none
+  int max_ca_cache_bytes = 4 << 20;          // CA directory bundles kept in memory; 0: none
+  std::chrono::milliseconds session_idle_timeout{3600000};  // drop a pod's session unused this long; 0: never
   // Beyond the incumbent's flags:
   std::string kubernetes_service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::chrono::milliseconds hmac_key_check_interval{60000};  // how often the HMAC Secret is re-read
