@@ -172,9 +172,12 @@ Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, Mou
 }
 
 int Mounter::VaultSlotLimit(const MounterOptions& options) {
-  if (options.max_concurrent_mounts_per_vault != 0) return std::max(-1, options.max_concurrent_mounts_per_vault);
-  if (options.max_concurrent_mounts <= 0) return -1;
-  return std::max(1, options.max_concurrent_mounts / 4);
+  const int slots = options.max_concurrent_mounts;
+  int share = options.max_concurrent_mounts_per_vault;
+  if (share == 0) share = slots > 0 ? std::max(1, slots / 4) : -1;
+  // A share of every slot (or more) limits nothing: the node-wide limit says why a Mount waits.
+  if (share < 0 || (slots > 0 && share >= slots)) return -1;
+  return share;
 }
 
 int Mounter::RevokeCachedTokens(vault::Deadline deadline) const {

@@ -474,5 +474,25 @@ TEST_F(MounterTest, AHungVaultTakesOnlyItsShareOfTheMountSlots) {
   EXPECT_EQ(waited_for_share.load(), 8);
 }
 
+TEST_F(MounterTest, WithOneMountSlotTheNodeWideLimitSaysWhyAMountWaits) {
+  options_.max_concurrent_mounts = 1;  // a quarter of 1 is every slot: no per-address share
+  options_.retry.max_retries = 0;
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  HangingTransport hanging(transport_);
+  Mounter mounter(hanging, tokens_, options_);
+  std::thread first([&] {
+    auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+    p.connection.address = "https://hung:8200";
+    (void)mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  });
+  while (hanging.hanging() < 1) std::this_thread::yield();
+  auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  p.connection.address = "https://hung:8200";
+  auto second = mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("(-max-concurrent-mounts)"));
+  hanging.Release();
+  first.join();
+}
+
 }  // namespace
 }  // namespace vcp::mount

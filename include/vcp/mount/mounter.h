@@ -34,7 +34,7 @@ struct MounterOptions {
   // -max-concurrent-mounts-per-vault: Mounts of one Vault address (list) that
   // hold or wait for a slot; more wait for one of their address's, so a Vault
   // that hangs cannot take every slot. 0: max(1, max_concurrent_mounts / 4);
-  // < 0: no limit.
+  // < 0, or not below max_concurrent_mounts: no limit.
   int max_concurrent_mounts_per_vault = 0;
   // -max-mount-response-bytes: Vault response bytes one Mount may receive, all
   // its reads and retries together, counted as they arrive; 0: no limit.
