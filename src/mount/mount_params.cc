@@ -18,6 +18,7 @@
 #include "vcp/util/bounded_json.h"
 #include "vcp/util/go_json.h"
 #include "vcp/util/status_macros.h"
+#include "vcp/util/text.h"
 #include "vcp/vault/secret_path.h"
 
 namespace vcp::mount {
@@ -32,16 +33,13 @@ constexpr char kServiceAccountTokens[] = "csi.storage.k8s.io/serviceAccount.toke
 absl::Status Invalid(const std::string& message) { return absl::InvalidArgumentError(message); }
 
 // `text` quoted for an error message, cut to 64 bytes: numbers and names
-// from a SecretProviderClass can be any length.
-std::string QuoteShortened(const std::string& text) {
-  constexpr size_t kMax = 64;
-  if (text.size() <= kMax) return GoJsonQuote(text);
-  return absl::StrCat(GoJsonQuote(text.substr(0, kMax)), "... (", text.size(), " bytes)");
-}
+// from a SecretProviderClass can be any length, and a message often quotes
+// two of them (an object's name and the bad value).
+std::string Quote(absl::string_view text) { return QuoteShortened(text, 64); }
 
 // Describes an object for error messages: its index and name.
 std::string Describe(size_t index, const std::string& object_name) {
-  return absl::StrCat("objects[", index, "] (objectName ", QuoteShortened(object_name), ")");
+  return absl::StrCat("objects[", index, "] (objectName ", Quote(object_name), ")");
 }
 
 bool IsPlainScalar(const YAML::Node& node) { return node.Tag() == "?"; }
@@ -132,7 +130,7 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, size_t depth, 
   if (auto i = ParseYamlInt(text); i.has_value()) return nlohmann::json(*i);
   if (IsYamlFloat(text)) {
     const double d = std::strtod(text.c_str(), nullptr);
-    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", QuoteShortened(text)));
+    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", Quote(text)));
     return nlohmann::json(d);
   }
   if (IsYamlInfinityOrNan(text)) {
@@ -153,7 +151,7 @@ absl::StatusOr<uint32_t> ParseFilePermission(const YAML::Node& node, size_t inde
   const auto value = IsPlainScalar(node) ? ParseYamlInt(node.Scalar()) : std::nullopt;
   if (!value.has_value() || *value < 0 || *value > std::numeric_limits<uint32_t>::max()) {
     return Invalid(absl::StrCat(Describe(index, object_name), ": invalid filePermission ",
-                                QuoteShortened(node.Scalar()), hint));
+                                Quote(node.Scalar()), hint));
   }
   return static_cast<uint32_t>(*value);
 }
@@ -230,12 +228,12 @@ absl::Status ValidateObject(const SecretObject& object, size_t index) {
   }
   if (absl::Status s = vault::CheckSecretPathStaysInApi(object.secret_path); !s.ok()) {
     return Invalid(absl::StrCat(Describe(index, object.object_name), ": secretPath ",
-                                QuoteShortened(object.secret_path.substr(0, object.secret_path.find('?'))), ": ",
+                                Quote(WithoutQuery(object.secret_path)), ": ",
                                 s.message()));
   }
   if (!object.method.empty() && !IsHttpToken(object.method)) {
     return Invalid(absl::StrCat(Describe(index, object.object_name), ": invalid method ",
-                                QuoteShortened(object.method), " (use GET, PUT or POST)"));
+                                Quote(object.method), " (use GET, PUT or POST)"));
   }
   if (auto encoding = ParseEncoding(object.encoding); !encoding.ok()) {
     return Invalid(absl::StrCat(Describe(index, object.object_name), ": ",
@@ -254,7 +252,7 @@ absl::StatusOr<std::map<std::string, std::string>> ParseAttributes(const std::st
   for (auto& [key, value] : json.items()) {
     if (!value.is_string()) {
       return Invalid(absl::StrCat("failed to parse mount request attributes: value of ",
-                                  QuoteShortened(key), " is not a string"));
+                                  Quote(key), " is not a string"));
     }
     out.emplace(key, value.get<std::string>());
   }
@@ -283,7 +281,7 @@ absl::StatusOr<uint32_t> ParsePermission(const std::string& text) {
   const nlohmann::json json = ParseUntrustedJson(text).value_or(nlohmann::json());
   if (!json.is_number_unsigned() ||
       json.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
-    return Invalid(absl::StrCat("failed to parse permission ", QuoteShortened(text),
+    return Invalid(absl::StrCat("failed to parse permission ", Quote(text),
                                 ": want a decimal file mode such as \"420\" (0644)"));
   }
   return static_cast<uint32_t>(json.get<uint64_t>());
@@ -347,7 +345,7 @@ std::optional<int64_t> ParseYamlInt(const std::string& text) {
 
 absl::Status ValidateObjectPath(const std::string& path) {
   auto bad = [&](const std::string& why) {
-    return Invalid(absl::StrCat("invalid objectName ", QuoteShortened(path), ": ", why));
+    return Invalid(absl::StrCat("invalid objectName ", Quote(path), ": ", why));
   };
   if (path.empty()) return bad("it is empty; every object needs a file name");
   if (path.size() > 4096) return bad("longer than 4096 bytes");
@@ -377,7 +375,7 @@ absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_t
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
     return Invalid(absl::StrCat("failed to parse 'objects' in SecretProviderClass: YAML error at line ",
-                                e.mark.line + 1, ", column ", e.mark.column + 1, ": ", e.msg));
+                                e.mark.line + 1, ", column ", e.mark.column + 1, ": ", Shorten(e.msg)));
   }
   if (root.IsNull() || !root.IsDefined()) return std::vector<SecretObject>{};
   if (!root.IsSequence()) {
@@ -424,7 +422,7 @@ absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text
     c.skip_verify = config::ParseGoBool(*skip, &ok);
     if (!ok) {
       return Invalid(absl::StrCat("failed to parse vaultSkipTLSVerify: strconv.ParseBool: parsing ",
-                                  QuoteShortened(*skip), ": invalid syntax (use \"true\" or \"false\")"));
+                                  Quote(*skip), ": invalid syntax (use \"true\" or \"false\")"));
     }
   }
 
