@@ -27,10 +27,21 @@ TEST(EncodingTest, Base64UrlKeepsPaddingForVersions) {
   EXPECT_EQ(DecodeBase64RawUrl("-_8").value(), std::string("\xfb\xff", 2));
 }
 
-TEST(EncodingTest, HexDecodesEitherCaseAndReportsGoErrors) {
+TEST(EncodingTest, HexDecodesEitherCaseAndNamesThePositionOfABadByte) {
   EXPECT_EQ(DecodeHex("68656C6c6f").value(), "hello");
+  EXPECT_EQ(DecodeHex("").value(), "");
   EXPECT_EQ(DecodeHex("abc").status().message(), "encoding/hex: odd length hex string");
-  EXPECT_EQ(DecodeHex("6g").status().message(), "encoding/hex: invalid byte: U+0067 'g'");
+  // The input is a secret: the byte itself is never in the message.
+  EXPECT_EQ(DecodeHex("6g").status().message(), "encoding/hex: invalid byte at input byte 1");
+  EXPECT_EQ(DecodeHex("00S3CRET").status().message(), "encoding/hex: invalid byte at input byte 2");
+  EXPECT_EQ(DecodeHex("abz").status().message(), "encoding/hex: invalid byte at input byte 2")
+      << "a bad byte is reported before an odd length, as Go does";
+  EXPECT_EQ(DecodeHex(std::string("0\n", 2)).status().message(), "encoding/hex: invalid byte at input byte 1");
+}
+
+TEST(EncodingTest, Base64ErrorsNameThePositionNotTheByte) {
+  EXPECT_EQ(DecodeBase64Std("QUJD*S3CRET").status().message(), "illegal base64 data at input byte 4");
+  EXPECT_EQ(DecodeBase64RawUrl("QUJD*S3CRET").status().message(), "illegal base64 data at input byte 4");
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // Byte encodings used for secret contents and object versions. Decoders are
-// strict and report the first bad byte the way Go's encoding packages do, so
-// error texts match the incumbent's.
+// strict and report where the first bad byte is, never the byte itself: the
+// input is usually a secret. (Go's base64 text is kept; its hex text, which
+// shows the byte, is not.)
 #pragma once
 
 #include <string>
@@ -29,9 +30,10 @@ std::string EncodeBase64RawUrl(std::string_view bytes);
 // Decodes unpadded or padded URL-safe base64 (JWT segments). InvalidArgument on bad input.
 absl::StatusOr<std::string> DecodeBase64RawUrl(std::string_view text);
 
-// Decodes hexadecimal (either case). On failure returns InvalidArgument with
-// Go's texts: "encoding/hex: invalid byte: U+0067 'g'" or
-// "encoding/hex: odd length hex string".
+// Decodes hexadecimal (either case). On failure returns InvalidArgument
+// "encoding/hex: invalid byte at input byte N" (the first byte that is not a
+// hex digit, counted from 0) or "encoding/hex: odd length hex string". Unlike
+// Go's text, the message never shows the byte: the input is a secret.
 absl::StatusOr<std::string> DecodeHex(std::string_view text);
 
 }  // namespace vcp
