@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "vcp/util/encoding.h"
 #include "vcp/util/go_json.h"
+#include "vcp/util/text.h"
 
 namespace vcp::kube {
 namespace {
@@ -49,7 +50,7 @@ absl::StatusCode CodeForHttpStatus(int status) {
 absl::Status ApiError(const std::string& where, const vault::HttpResponse& response) {
   const nlohmann::json body = ParseUntrustedJson(response.body).value_or(nlohmann::json());
   std::string message = body.is_object() && body.contains("message") && body["message"].is_string()
-                            ? body["message"].get<std::string>()
+                            ? Shorten(body["message"].get<std::string>())
                             : absl::StrCat(response.body.size(), " byte response");
   return absl::Status(CodeForHttpStatus(response.status),
                       absl::StrCat(where, ": Kubernetes API answered ", response.status, ": ", message));

@@ -16,6 +16,7 @@
 #include "vcp/util/go_json.h"
 #include "vcp/util/metrics.h"
 #include "vcp/util/status_macros.h"
+#include "vcp/util/text.h"
 #include "vcp/vault/secret_path.h"
 
 namespace vcp::mount {
@@ -124,9 +125,9 @@ absl::StatusOr<std::string> LoginLocked(const VaultClient& client, const std::st
   Metrics::Get().Login(login.ok());
   if (!login.ok()) {
     return WithPrefix(login.status(),
-                      absl::StrCat("failed to login to Vault with role ", GoJsonQuote(p.role_name),
-                                   " at auth mount ", GoJsonQuote(auth_mount), " for service account ",
-                                   p.pod.ns, "/", p.pod.service_account, ": "));
+                      absl::StrCat("failed to login to Vault with role ", QuoteShortened(p.role_name),
+                                   " at auth mount ", QuoteShortened(auth_mount), " for service account ",
+                                   Shorten(p.pod.ns), "/", Shorten(p.pod.service_account), ": "));
   }
   StoreTokenLocked(session, *login, now);
   session.connection = client.config();
@@ -238,10 +239,9 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     auto path = vault::ParseSecretPath(object.secret_path);
     if (!path.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "failed to parse query parameters from secretPath ",
-          GoJsonQuote(object.secret_path.substr(0, std::min<size_t>(object.secret_path.find('?'), 256))),
+          "failed to parse query parameters from secretPath ", QuoteShortened(WithoutQuery(object.secret_path)),
           object.secret_path.find('?') == std::string::npos ? "" : " (query not shown)", " for objectName ",
-          GoJsonQuote(object.object_name.substr(0, 256)), ": ", path.status().message()));
+          QuoteShortened(object.object_name), ": ", path.status().message()));
     }
     PlannedRead read;
     read.method = object.method.empty() ? "GET" : object.method;
@@ -265,11 +265,11 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     if (options_.request_token) return options_.request_token(p, deadline);
     const std::string audience = p.audience.empty() ? "vault" : p.audience;
     return absl::FailedPreconditionError(absl::StrCat(
-        "no service account token for audience ", GoJsonQuote(audience), " in the mount request for pod ",
-        p.pod.ns, "/", p.pod.name, " and ", options_.no_token_request_reason,
+        "no service account token for audience ", QuoteShortened(audience), " in the mount request for pod ",
+        Shorten(p.pod.ns), "/", Shorten(p.pod.name), " and ", options_.no_token_request_reason,
         ", so it cannot create one: configure the Secrets Store "
         "CSI Driver to pass it (CSIDriver tokenRequests, e.g. helm --set tokenRequests[0].audience=",
-        audience, "), or set 'audience' in the SecretProviderClass to an audience the driver requests"));
+        Shorten(audience), "), or set 'audience' in the SecretProviderClass to an audience the driver requests"));
   };
 
   MountResult result;
@@ -422,8 +422,10 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
   for (size_t i = 0; i < p.objects.size(); ++i) {
     const SecretObject& object = p.objects[i];
     const PlannedRead& read = reads[read_of_object[i]];
-    const std::string prefix = absl::StrCat("couldn't read secret ", GoJsonQuote(object.object_name),
-                                            " from Vault path ", GoJsonQuote(object.secret_path), ": ");
+    // The path without its query string, which may carry credentials.
+    const std::string prefix = absl::StrCat("couldn't read secret ", QuoteShortened(object.object_name),
+                                            " from Vault path ", QuoteShortened(WithoutQuery(object.secret_path)),
+                                            ": ");
     if (!read.result.ok()) return WithPrefix(read.result.status(), prefix);
     auto content = RenderObjectContent(object, *read.result);
     if (!content.ok()) return WithPrefix(content.status(), prefix);

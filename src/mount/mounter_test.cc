@@ -494,5 +494,38 @@ TEST_F(MounterTest, WithOneMountSlotTheNodeWideLimitSaysWhyAMountWaits) {
   first.join();
 }
 
+TEST_F(MounterTest, QueryStringsStayOutOfErrors) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/app", 403, R"({"errors":["permission denied"]})");
+  transport_.Fail("GET", "/v1/kv/down", absl::UnavailableError("GET https://vault:8200/v1/kv/down: refused"));
+  for (const char* yaml : {"- {objectName: a, secretPath: \"kv/app?token=CANARY\", secretKey: k}",
+                           "- {objectName: a, secretPath: \"kv/down?token=CANARY\", secretKey: k}",
+                           "- {objectName: a, secretPath: \"kv/app?token=%CANARY\", secretKey: k}"}) {
+    auto result = Run(Params(yaml));
+    ASSERT_FALSE(result.ok()) << yaml;
+    EXPECT_THAT(std::string(result.status().message()), AllOf(HasSubstr("kv/"), Not(HasSubstr("CANARY")),
+                                                              Not(HasSubstr("token="))))
+        << yaml;
+  }
+}
+
+TEST_F(MounterTest, AHexValueThatIsNotHexNamesThePositionNotTheByte) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"00ffSECRET-CANARY"}})");
+  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k, encoding: hex}"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()),
+              AllOf(HasSubstr("invalid byte at input byte 4"), Not(HasSubstr("'S'")), Not(HasSubstr("U+0053"))));
+}
+
+TEST_F(MounterTest, AHugeVaultErrorIsShortened) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 500, absl::StrCat(R"({"errors":[")", std::string(5'000'000, 'e'), R"("]})"));
+  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_LT(result.status().message().size(), 1000u);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("… (5000000 bytes)"));
+}
+
 }  // namespace
 }  // namespace vcp::mount

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "vcp/util/encoding.h"
 #include "vcp/util/go_json.h"
+#include "vcp/util/text.h"
 
 namespace vcp::mount {
 namespace {
@@ -25,7 +26,7 @@ bool IsEmptyValue(const nlohmann::json& value) {
 std::string KeyNames(const nlohmann::json& data) {
   std::vector<std::string> names;
   for (auto it = data.begin(); it != data.end() && names.size() < 20; ++it) {
-    names.push_back(GoJsonQuote(it.key()));
+    names.push_back(QuoteShortened(it.key(), 64));
   }
   if (names.empty()) return "no keys there";
   return absl::StrCat("keys there: ", absl::StrJoin(names, ", "), data.size() > 20 ? ", ..." : "");
@@ -66,8 +67,8 @@ absl::StatusOr<std::string> RenderObjectContent(const SecretObject& object,
   auto it = source.is_object() ? source.find(object.secret_key) : source.end();
   if (!source.is_object() || it == source.end()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "key ", GoJsonQuote(object.secret_key), " does not exist at the secret path ",
-        GoJsonQuote(object.secret_path), " (", source.is_object() ? KeyNames(source) : "no keys there",
+        "key ", QuoteShortened(object.secret_key), " does not exist at the secret path ",
+        QuoteShortened(WithoutQuery(object.secret_path)), " (", source.is_object() ? KeyNames(source) : "no keys there",
         ")"));
   }
   const std::string value = it->is_string() ? it->get<std::string>() : GoJsonEncode(*it);
@@ -78,7 +79,7 @@ absl::StatusOr<std::string> RenderObjectContent(const SecretObject& object,
   if (*encoding == Encoding::kHex) decoded = DecodeHex(value);
   if (!decoded.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "value of key ", GoJsonQuote(object.secret_key), " at ", GoJsonQuote(object.secret_path),
+        "value of key ", QuoteShortened(object.secret_key), " at ", QuoteShortened(WithoutQuery(object.secret_path)),
         " is not valid ", object.encoding, ": ", decoded.status().message()));
   }
   return decoded;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "vcp/config/version.h"
 #include "vcp/util/metrics.h"
+#include "vcp/util/text.h"
 
 namespace vcp::server {
 namespace {
@@ -32,7 +33,7 @@ vault::Deadline MountDeadline(const grpc::ServerContext& context,
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), Shorten(status.message(), kMaxStatusMessageBytes));
 }
 
 ProviderService::ProviderService(const mount::Mounter& mounter,
@@ -61,13 +62,15 @@ grpc::Status ProviderService::Mount(grpc::ServerContext* context,
   const auto elapsed_ms = std::chrono::duration<double, std::milli>(
                               std::chrono::steady_clock::now() - started)
                               .count();
-  const std::string pod = params.ok() ? absl::StrCat(params->pod.ns, "/", params->pod.name) : "?";
-  const std::string spc = params.ok() ? params->secret_provider_class : "?";
+  // Names from the request's attributes, shortened (the log format escapes
+  // any control characters in them).
+  const std::string pod = params.ok() ? absl::StrCat(Shorten(params->pod.ns), "/", Shorten(params->pod.name)) : "?";
+  const std::string spc = params.ok() ? Shorten(params->secret_provider_class) : "?";
   Metrics::Get().MountFinished(absl::StatusCodeToString(result.status().code()), elapsed_ms / 1000);
   if (!result.ok()) {
     spdlog::warn("mount failed: pod={} spc={} duration={:.1f}ms code={} error={}", pod, spc,
                  elapsed_ms, absl::StatusCodeToString(result.status().code()),
-                 std::string(result.status().message()));
+                 Shorten(result.status().message(), kMaxStatusMessageBytes));
     return ToGrpcStatus(result.status());
   }
   for (auto& file : result->files) {
@@ -81,9 +84,12 @@ grpc::Status ProviderService::Mount(grpc::ServerContext* context,
     out->set_id(version.id);
     out->set_version(version.version);
   }
+  std::vector<std::string> reads;
+  reads.reserve(result->vault_reads.size());
+  for (const std::string& read : result->vault_reads) reads.push_back(Shorten(read));
   spdlog::info("mount ok: pod={} spc={} objects={} logins={} leases_reused={} vault_reads=[{}] duration={:.1f}ms",
                pod, spc, result->files.size(), result->logins, result->reused,
-               absl::StrJoin(result->vault_reads, ", "), elapsed_ms);
+               absl::StrJoin(reads, ", "), elapsed_ms);
   return grpc::Status::OK;
 }
 

@@ -72,5 +72,12 @@ TEST_F(ProviderServiceTest, StatusCodesSurviveTheMapping) {
   EXPECT_EQ(ToGrpcStatus(absl::DeadlineExceededError("x")).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
 }
 
+TEST(ToGrpcStatusTest, AHugeMessageIsCutWithItsLength) {
+  const grpc::Status status = ToGrpcStatus(absl::InternalError(std::string(5'000'000, 'm')));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_LT(status.error_message().size(), kMaxStatusMessageBytes + 32);
+  EXPECT_THAT(status.error_message(), ::testing::EndsWith("… (5000000 bytes)"));
+}
+
 }  // namespace
 }  // namespace vcp::server

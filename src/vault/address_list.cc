@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "vcp/util/go_json.h"
+#include "vcp/util/text.h"
 
 namespace vcp::vault {
 
@@ -19,7 +20,7 @@ absl::StatusOr<std::vector<VaultEndpoint>> ParseVaultAddresses(const std::string
       endpoint.unix_socket = address.substr(7);
       if (endpoint.unix_socket.empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("invalid Vault address ", GoJsonQuote(address), ": unix:// needs a socket path"));
+            absl::StrCat("invalid Vault address ", QuoteShortened(address), ": unix:// needs a socket path"));
       }
       endpoint.base_url = "http://localhost";
     } else if ((absl::StartsWith(address, "http://") && address.size() > 7) ||
@@ -27,8 +28,8 @@ absl::StatusOr<std::vector<VaultEndpoint>> ParseVaultAddresses(const std::string
       endpoint.base_url = std::string(absl::StripSuffix(address, "/"));
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "invalid Vault address ", GoJsonQuote(address),
-          address != addresses ? absl::StrCat(" in ", GoJsonQuote(addresses)) : "",
+          "invalid Vault address ", QuoteShortened(address),
+          address != addresses ? absl::StrCat(" in ", QuoteShortened(addresses)) : "",
           ": want http://host:port, https://host:port or unix:///path, or a comma-separated list of "
           "them (set vaultAddress, -vault-addr or VAULT_ADDR)"));
     }

@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "vcp/util/text.h"
 
 namespace vcp::vault {
 namespace {
@@ -51,9 +52,16 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// The request as messages name it: method and URL, without the query string
+// (which may carry credentials), shortened.
+std::string Where(const HttpRequest& request) {
+  return absl::StrCat(request.method, " ", Shorten(WithoutQuery(request.url)));
+}
+
 absl::Status MapCurlError(CURLcode code, const char* detail, const HttpRequest& request) {
-  const std::string where = absl::StrCat(request.method, " ", request.url);
-  const std::string text = absl::StrCat(where, ": ", detail[0] != '\0' ? detail : curl_easy_strerror(code));
+  // curl's own detail may quote the URL (a malformed one, a host name).
+  const std::string said = detail[0] != '\0' ? Shorten(WithoutQuery(detail)) : curl_easy_strerror(code);
+  const std::string text = absl::StrCat(Where(request), ": ", said);
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return absl::DeadlineExceededError(absl::StrCat(text, " (Vault did not answer in time)"));
@@ -260,8 +268,8 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
     absl::Status failure =
         code != CURLE_WRITE_ERROR ? MapCurlError(code, error, request)
         : !sink.refused.ok()
-            ? absl::ResourceExhaustedError(absl::StrCat(request.method, " ", request.url, ": ", sink.refused.message()))
-            : absl::ResourceExhaustedError(absl::StrCat(request.method, " ", request.url, ": response larger than 32 MiB"));
+            ? absl::ResourceExhaustedError(absl::StrCat(Where(request), ": ", sink.refused.message()))
+            : absl::ResourceExhaustedError(absl::StrCat(Where(request), ": response larger than 32 MiB"));
     curl_easy_cleanup(curl);  // a failed connection is not worth keeping
     return failure;
   }

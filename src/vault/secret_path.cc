@@ -32,8 +32,9 @@ absl::StatusOr<std::string> Unescape(std::string_view text) {
     } else if (c == '%') {
       if (i + 2 >= text.size() || !absl::ascii_isxdigit(text[i + 1]) ||
           !absl::ascii_isxdigit(text[i + 2])) {
-        std::string_view bad = text.substr(i, std::min<size_t>(3, text.size() - i));
-        return absl::InvalidArgumentError(absl::StrCat("invalid URL escape \"", std::string(bad), "\""));
+        // The query may carry credentials: name the place, not the bytes.
+        return absl::InvalidArgumentError(absl::StrCat("invalid URL escape in the query (a '%' at byte ", i,
+                                                       " of a parameter is not followed by two hex digits)"));
       }
       out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
       i += 2;

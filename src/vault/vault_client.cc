@@ -18,6 +18,7 @@
 #include "vcp/util/go_json.h"
 #include "vcp/util/metrics.h"
 #include "vcp/util/status_macros.h"
+#include "vcp/util/text.h"
 
 namespace vcp::vault {
 namespace {
@@ -29,20 +30,21 @@ absl::Status CheckFile(const std::string& path, const char* what, bool directory
   struct stat st {};
   if (stat(path.c_str(), &st) != 0 || (directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
     return absl::InvalidArgumentError(absl::StrCat(
-        what, " ", GoJsonQuote(path), " is not a readable ", directory ? "directory" : "file",
+        what, " ", QuoteShortened(path), " is not a readable ", directory ? "directory" : "file",
         " on the provider's filesystem (TLS paths refer to the provider pod, not the "
         "application pod)"));
   }
   return absl::OkStatus();
 }
 
-// An endpoint as messages show it: the URL, or the unix:// address.
+// An endpoint as messages show it: the URL, or the unix:// address (shortened).
 std::string Display(const VaultEndpoint& endpoint) {
-  return endpoint.unix_socket.empty() ? endpoint.base_url : endpoint.address;
+  return Shorten(endpoint.unix_socket.empty() ? endpoint.base_url : endpoint.address);
 }
 
-// A URL without its query string (kept out of messages and logs).
-std::string WithoutQuery(const std::string& url) { return url.substr(0, url.find('?')); }
+// A URL or request target as messages show it: without its query string
+// (which may carry credentials), shortened.
+std::string ForMessage(absl::string_view url) { return Shorten(WithoutQuery(url)); }
 
 bool IsRedirect(int status) { return status == 301 || status == 302 || status == 307; }
 
@@ -82,7 +84,7 @@ std::string Warnings(const nlohmann::json& envelope) {
   for (const auto& w : envelope["warnings"]) {
     if (w.is_string()) texts.push_back(w.get<std::string>());
   }
-  return absl::StrCat(" (Vault warnings: ", absl::StrJoin(texts, "; "), ")");
+  return absl::StrCat(" (Vault warnings: ", Shorten(absl::StrJoin(texts, "; ")), ")");
 }
 
 // Describes a body that is not what was expected without echoing it: a
@@ -98,7 +100,9 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
   const nlohmann::json body = parsed.ok() ? *std::move(parsed) : nlohmann::json();
   std::vector<std::string> errors;
   if (body.is_object() && body.contains("errors")) errors = VaultErrorTexts(body["errors"]);
-  std::string detail = absl::StrJoin(errors, "; ");
+  // Vault's own words, shortened: whoever answers at a class's vaultAddress
+  // chooses them, and they end up in the pod's events and the provider's log.
+  std::string detail = Shorten(absl::StrJoin(errors, "; "));
   if (detail.empty()) {
     switch (response.status) {
       case 404:
@@ -114,7 +118,7 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
         auto location = response.headers.find("location");
         detail = location == response.headers.end()
                      ? "a redirect without a Location header"
-                     : absl::StrCat("another redirect, to ", WithoutQuery(location->second),
+                     : absl::StrCat("another redirect, to ", ForMessage(location->second),
                                     " (only one redirect is followed: point vaultAddress at the "
                                     "active node or a load balancer)");
         break;
@@ -129,7 +133,7 @@ absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& res
       absl::StrCat(where, ": Vault answered ", response.status, ": ", detail, Warnings(body));
   if (response.status == 429) {
     if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
-      absl::StrAppend(&message, " (Retry-After: ", it->second, "s)");
+      absl::StrAppend(&message, " (Retry-After: ", Shorten(it->second, 32), "s)");
     }
   }
   absl::Status status(CodeForHttpStatus(response.status), message);
@@ -168,7 +172,8 @@ std::string Summary(const absl::StatusOr<VaultClient::Answer>& answer) {
   }
   const HttpResponse& r = answer->response;
   const nlohmann::json body = ParseUntrustedJson(r.body).value_or(nlohmann::json());
-  std::string detail = body.is_object() && body.contains("errors") ? FlattenVaultErrors(body["errors"]) : "";
+  std::string detail =
+      body.is_object() && body.contains("errors") ? Shorten(FlattenVaultErrors(body["errors"])) : "";
   return absl::StrCat("HTTP ", r.status, detail.empty() ? "" : ": ", detail);
 }
 
@@ -267,12 +272,12 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
       std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
   if (remaining <= milliseconds(0)) {
     return absl::DeadlineExceededError(absl::StrCat(
-        method, " ", DisplayUrl(WithoutQuery(target)), ": the Mount's deadline passed before Vault answered"));
+        method, " ", DisplayUrl(ForMessage(target)), ": the Mount's deadline passed before Vault answered"));
   }
   if (!IsVaultApiTarget(target)) {
     // Every path comes through ParseSecretPath and CheckSecretPathStaysInApi;
     // this is the last line, where requests are built.
-    return absl::InternalError(absl::StrCat(method, " ", DisplayUrl(WithoutQuery(target)),
+    return absl::InternalError(absl::StrCat(method, " ", DisplayUrl(ForMessage(target)),
                                             ": refusing a request outside Vault's /v1/ API"));
   }
   HttpRequest request;
@@ -336,7 +341,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std
                                                                        HttpRequest request,
                                                                        const VaultEndpoint& endpoint) const {
   const std::string where = absl::StrCat(request.method, " ", Display(endpoint),
-                                         WithoutQuery(request.url.substr(endpoint.base_url.size())));
+                                         ForMessage(request.url.substr(endpoint.base_url.size())));
   VCP_ASSIGN_OR_RETURN(HttpResponse response, SendOnce(operation, request, endpoint));
   if (!IsRedirect(response.status)) return Answer{std::move(response), where};
   auto location = response.headers.find("location");
@@ -347,13 +352,13 @@ absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std
   if (absl::StartsWith(next, "/")) next = absl::StrCat(endpoint.base_url, next);
   if (!absl::StartsWith(next, "http://") && !absl::StartsWith(next, "https://")) {
     return absl::UnavailableError(absl::StrCat(where, ": Vault answered ", response.status,
-                                               " with a redirect to ", GoJsonQuote(WithoutQuery(next)),
+                                               " with a redirect to ", QuoteShortened(WithoutQuery(next)),
                                                ", which is not an http(s) URL"));
   }
   if (absl::StartsWith(request.url, "https://") && absl::StartsWith(next, "http://")) {
     return absl::FailedPreconditionError(absl::StrCat(
         where, ": redirect would cause protocol downgrade: Vault answered ", response.status,
-        " with a redirect to ", WithoutQuery(next),
+        " with a redirect to ", ForMessage(next),
         "; refusing to send the request over plain HTTP (set the active node's api_addr to an "
         "https:// address)"));
   }
@@ -375,7 +380,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std
   request.unix_socket.clear();  // the redirect names a network address
   const VaultEndpoint redirected{next, "", ""};
   const std::string redirected_where =
-      absl::StrCat(request.method, " ", WithoutQuery(next), " (redirected from ", where, ")");
+      absl::StrCat(request.method, " ", ForMessage(next), " (redirected from ", where, ")");
   auto second = SendOnce(operation, request, redirected);
   if (!second.ok()) {
     return absl::Status(second.status().code(),
@@ -392,7 +397,7 @@ absl::StatusOr<HttpResponse> VaultClient::SendOnce(const std::string& operation,
                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!response.ok() && !endpoint.unix_socket.empty()) {
     return absl::Status(response.status().code(),
-                        absl::StrCat(response.status().message(), " [via ", endpoint.address, "]"));
+                        absl::StrCat(response.status().message(), " [via ", Display(endpoint), "]"));
   }
   return response;
 }

@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 
+#include "absl/strings/str_cat.h"
 #include "support/fake_transport.h"
 
 namespace vcp::vault {
@@ -96,6 +97,37 @@ TEST(VaultClientTest, VaultErrorsMapToCodesWithFlattenedText) {
     EXPECT_EQ(result.status().code(), c.code) << c.status;
     EXPECT_THAT(result.status().message(), HasSubstr(c.text)) << c.status;
     EXPECT_THAT(result.status().message(), HasSubstr("GET https://vault:8200/v1/secret/data/x")) << c.status;
+  }
+}
+
+TEST(VaultClientTest, VaultsOwnTextIsShortened) {
+  // Whoever answers at a class's vaultAddress chooses this text: 5 MB of
+  // errors, of warnings, of a Retry-After, or a skipped node's error.
+  const std::string huge(5'000'000, 'e');
+  FakeTransport t;
+  t.Script("GET", "/v1/a", 500, absl::StrCat(R"({"errors":[")", huge, R"(","second"]})"));
+  t.Script("GET", "/v1/b", 200, absl::StrCat(R"({"data":null,"warnings":[")", huge, R"("]})"));
+  t.ScriptWithHeaders("GET", "/v1/c", 429, "{}", {{"retry-after", huge}});
+  RetryPolicy no_retries;
+  no_retries.max_retries = 0;
+  ConnectionConfig c;
+  c.address = "https://vault:8200";
+  const VaultClient client = VaultClient::Create(t, c, no_retries).value();
+  for (const char* path : {"a", "b", "c"}) {
+    auto result = client.Request("GET", ParseSecretPath(path).value(), std::nullopt, "t", Soon());
+    ASSERT_FALSE(result.ok()) << path;
+    EXPECT_LT(result.status().message().size(), 700u) << path;
+    EXPECT_THAT(result.status().message(), HasSubstr("bytes)")) << path;
+  }
+}
+
+TEST(VaultClientTest, QueryStringsStayOutOfErrors) {
+  FakeTransport t;
+  t.Script("GET", "/v1/kv/app", 403, R"({"errors":["permission denied"]})");
+  t.Fail("GET", "/v1/kv/down", absl::UnavailableError("GET https://vault:8200/v1/kv/down: refused"));
+  for (const char* path : {"kv/app?token=CANARY", "kv/down?token=CANARY"}) {
+    auto result = Client(t).Request("GET", ParseSecretPath(path).value(), std::nullopt, "t", Soon());
+    EXPECT_THAT(result.status().message(), Not(HasSubstr("CANARY"))) << path;
   }
 }
 
@@ -316,6 +348,24 @@ TEST(VaultClientFailoverTest, WhenEveryNodeFailsTheErrorNamesEachOne) {
   EXPECT_THAT(result.status().message(), HasSubstr("https://vault-1:8200/v1/x: Connection refused"));
   EXPECT_THAT(result.status().message(), HasSubstr("after trying https://vault-0:8200 (HTTP 503: Vault is sealed)"));
   EXPECT_EQ(t.requests().size(), 2u);
+}
+
+TEST(VaultClientFailoverTest, ASkippedNodesHugeErrorIsShortened) {
+  const std::string huge(5'000'000, 'e');
+  FakeTransport t;
+  t.SetHandler([&](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+    if (HostIs(r, "https://vault-0:8200")) return Answer(503, absl::StrCat(R"({"errors":[")", huge, R"("]})"));
+    return Answer(404, "{}");
+  });
+  RetryPolicy no_retries;
+  no_retries.max_retries = 0;
+  ConnectionConfig c;
+  c.address = "https://vault-0:8200,https://vault-1:8200";
+  auto result = VaultClient::Create(t, c, no_retries).value().Request("GET", ParseSecretPath("x").value(),
+                                                                     std::nullopt, "t", Soon());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(result.status().message().size(), 900u);
+  EXPECT_THAT(result.status().message(), HasSubstr("(HTTP 503: eee"));
 }
 
 TEST(VaultClientTest, CreateRejectsBadConfiguration) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 
 #include "absl/status/status.h"
 #include "v1alpha1/service.grpc.pb.h"
@@ -34,7 +35,12 @@ class ProviderService final : public v1alpha1::CSIDriverProvider::Service {
   mount::ParseOptions parse_;
 };
 
-// Maps a status onto gRPC with the same code and message.
+// The longest status message sent to the driver (which puts it in the pod's
+// events) or logged; the layers below already shorten each quoted piece.
+inline constexpr size_t kMaxStatusMessageBytes = 4096;
+
+// Maps a status onto gRPC with the same code and message (cut to
+// kMaxStatusMessageBytes with "… (N bytes)" if longer).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace vcp::server

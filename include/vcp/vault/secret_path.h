@@ -28,7 +28,8 @@ struct SecretPath {
 // Splits `secret_path` at the first '?', prefixes "/v1" as the incumbent does
 // ("/v1/x", "v1/x", "/x" and "x" all become "/v1/x"; "" becomes "/v1/"), and
 // parses the query like Go's url.ParseQuery. InvalidArgument on a bad escape
-// ("invalid URL escape \"%zz\"") or a ';' separator.
+// ("invalid URL escape in the query (...)", naming its position but, unlike
+// Go, never the query's bytes) or a ';' separator.
 absl::StatusOr<SecretPath> ParseSecretPath(std::string_view secret_path);
 
 // Checks that `secret_path` (as a SecretProviderClass writes it, query
