@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "vcp/mount/lease_timing.h"
 #include "vcp/mount/object_content.h"
 #include "vcp/mount/operator_policy.h"
 #include "vcp/util/concurrency.h"
@@ -38,26 +39,9 @@ struct PlannedRead {
   std::unique_ptr<ByteBudget> budget;  // counts this read's response bytes, inside the Mount's budget
 };
 
-// How long a response may be reused: two thirds of its lease, or of a
-// certificate's remaining validity; nullopt for anything else (static KV
-// reads are always read fresh, so rotation sees changes at once).
-std::optional<std::chrono::seconds> ReuseWindow(const nlohmann::json& envelope) {
-  const auto lease_id = envelope.find("lease_id");
-  const auto duration = envelope.find("lease_duration");
-  if (lease_id != envelope.end() && lease_id->is_string() && !lease_id->get<std::string>().empty() &&
-      duration != envelope.end() && duration->is_number_integer() && duration->get<int64_t>() > 0) {
-    return std::chrono::seconds(duration->get<int64_t>() * 2 / 3);
-  }
-  const nlohmann::json& data = envelope.contains("data") ? envelope["data"] : nlohmann::json();
-  if (data.is_object() && data.contains("certificate") && data.contains("expiration") &&
-      data["expiration"].is_number_integer()) {
-    const int64_t now_unix = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-    const int64_t remaining = data["expiration"].get<int64_t>() - now_unix;
-    if (remaining > 0) return std::chrono::seconds(remaining * 2 / 3);
-  }
-  return std::nullopt;
+// The wall clock in Unix seconds: certificate expirations are Unix times.
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
@@ -110,9 +94,8 @@ constexpr std::chrono::minutes kDenialReloginInterval(5);
 void StoreTokenLocked(vault::PodSession& session, const vault::LoginResult& login, vault::PodSession::TimePoint now) {
   session.token = login.client_token;
   session.renewable = login.renewable;
-  session.refresh_at = login.lease_duration_seconds > 0
-                           ? now + std::chrono::seconds(login.lease_duration_seconds * 2 / 3)
-                           : vault::PodSession::TimePoint::max();
+  const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(login.lease_duration_seconds);
+  session.refresh_at = delay.has_value() ? now + *delay : vault::PodSession::TimePoint::max();
 }
 
 // Logs in and stores the token in `session`. REQUIRES: session->mu held.
@@ -145,7 +128,7 @@ absl::StatusOr<std::string> RefreshLocked(const VaultClient& client, const std::
                                           vault::PodSession::TimePoint now, int* logins) {
   if (session.renewable) {
     auto renewed = client.RenewSelf(session.token, deadline);
-    if (renewed.ok() && renewed->lease_duration_seconds * 3 >= session.login_ttl_seconds) {
+    if (renewed.ok() && RenewalWorthKeeping(renewed->lease_duration_seconds, session.login_ttl_seconds)) {
       renewed->client_token = session.token;
       StoreTokenLocked(session, *renewed, now);
       return session.token;
@@ -389,7 +372,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     read_one(read);
     if (!read.reusable || read.reused) return;
     const std::optional<std::chrono::seconds> window =
-        read.result.ok() ? ReuseWindow(*read.result) : std::nullopt;
+        read.result.ok() ? ReuseWindow(*read.result, UnixNow()) : std::nullopt;
     const bool leased = window.has_value();
     {
       std::lock_guard<std::mutex> lock(session->mu);

@@ -142,7 +142,7 @@ TEST_F(MounterTest, WithoutADriverTokenTheFallbackTokenIsUsedOnlyForLogin) {
 }
 
 // A login that grants `ttl` seconds.
-std::string LoginWithTtl(const std::string& token, int ttl, bool renewable) {
+std::string LoginWithTtl(const std::string& token, int64_t ttl, bool renewable) {
   return absl::StrCat(R"({"auth":{"client_token":")", token, R"(","lease_duration":)", ttl,
                       R"(,"renewable":)", renewable ? "true" : "false", "}}");
 }
@@ -300,6 +300,47 @@ TEST_F(MounterLeaseTest, CertificatesAreReusedUntilTwoThirdsOfTheirValidity) {
   now_ += std::chrono::minutes(11);  // past 40 minutes
   ASSERT_TRUE(Run(p).ok());
   EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), 2);
+}
+
+TEST_F(MounterLeaseTest, ACertificateWithAnOutOfRangeExpirationIsIssuedAgain) {
+  // -2^63 - now overflowed into a long validity: an expired certificate was reused.
+  for (const char* expiration : {"-9223372036854775808", "9223372036854775807", "18446744073709551615"}) {
+    transport_.Reset("PUT", "/v1/pki/issue/web");
+    transport_.Script("PUT", "/v1/pki/issue/web", 200,
+                      absl::StrCat(R"({"lease_id":"","lease_duration":0,"data":{"certificate":"C1","expiration":)",
+                                   expiration, "}}"));
+    const auto p = Params("- {objectName: c, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}, secretKey: certificate}");
+    const int before = transport_.CountOf("PUT", "/v1/pki/issue/web");
+    ASSERT_TRUE(Run(p).ok());
+    auto second = Run(p);
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->reused, 0) << expiration;
+    EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), before + 2) << expiration;
+  }
+}
+
+TEST_F(MounterLeaseTest, AnOutOfRangeLeaseDurationIsNotReused) {
+  for (const char* duration : {"10000000000000", "9223372036854775807"}) {
+    transport_.Reset("GET", "/v1/database/creds/app");
+    transport_.Script("GET", "/v1/database/creds/app", 200,
+                      absl::StrCat(R"({"lease_id":"database/creds/app/1","lease_duration":)", duration,
+                                   R"(,"data":{"username":"u1","password":"p1"}})"));
+    const int before = transport_.CountOf("GET", "/v1/database/creds/app");
+    ASSERT_TRUE(Run(Db()).ok());
+    auto second = Run(Db());
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->reused, 0) << duration;
+    EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), before + 2) << duration;
+  }
+}
+
+TEST_F(MounterClockTest, ATokenWithAnOutOfRangeTtlIsRefreshedAtTheNextMount) {
+  transport_.Reset("POST", "/v1/auth/kubernetes/login");
+  // 317,000 years: two thirds of it in nanoseconds overflowed, and the token was never refreshed.
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 10'000'000'000'000, false));
+  ASSERT_TRUE(Run(P()).ok());
+  ASSERT_TRUE(Run(P()).ok());
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
 }
 
 TEST_F(MounterLeaseTest, ReuseCanBeTurnedOffPerObjectOrEverywhere) {

@@ -1,0 +1,76 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/lease_timing.h"
+
+#include <gmock/gmock.h>
+
+#include <limits>
+
+namespace vcp::mount {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr int64_t kNow = 1'780'000'000;  // 2026
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+nlohmann::json Lease(const nlohmann::json& duration) {
+  return {{"lease_id", "database/creds/app/abc"}, {"lease_duration", duration}, {"data", {{"username", "u"}}}};
+}
+
+nlohmann::json Certificate(const nlohmann::json& expiration) {
+  return {{"lease_id", ""}, {"lease_duration", 0}, {"data", {{"certificate", "PEM"}, {"expiration", expiration}}}};
+}
+
+TEST(ReuseWindowTest, TwoThirdsOfALeaseOrOfACertificatesRemainingValidity) {
+  EXPECT_EQ(ReuseWindow(Lease(3600), kNow), seconds(2400));
+  EXPECT_EQ(ReuseWindow(Certificate(kNow + 3000), kNow), seconds(2000));
+  EXPECT_EQ(ReuseWindow(Lease(kMaxLeaseSeconds), kNow), seconds(kMaxLeaseSeconds * 2 / 3));
+}
+
+TEST(ReuseWindowTest, StaticReadsAndExpiredCertificatesAreNotReused) {
+  EXPECT_EQ(ReuseWindow({{"data", {{"k", "v"}}}}, kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow({{"lease_id", ""}, {"lease_duration", 3600}}, kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(kNow), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(kNow - 1), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(nlohmann::json::array(), kNow), std::nullopt);
+}
+
+TEST(ReuseWindowTest, OutOfRangeNumbersMeanDoNotReuse) {
+  // -2^63 - now overflowed to a huge positive validity: an expired certificate was reused.
+  EXPECT_EQ(ReuseWindow(Certificate(kMin), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(kMin), -kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(kMax), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(std::numeric_limits<uint64_t>::max()), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(kNow + kMaxLeaseSeconds + 1), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Certificate(1.5e18), kNow), std::nullopt) << "not an integer";
+  // lease_duration * 2 overflowed.
+  EXPECT_EQ(ReuseWindow(Lease(kMax), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Lease(kMin), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Lease(-1), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Lease(std::numeric_limits<uint64_t>::max()), kNow), std::nullopt);
+  EXPECT_EQ(ReuseWindow(Lease(kMaxLeaseSeconds + 1), kNow), std::nullopt);
+}
+
+TEST(TokenRefreshDelayTest, TwoThirdsOfTheTtlAndOutOfRangeRefreshesAtOnce) {
+  EXPECT_EQ(TokenRefreshDelay(3600), seconds(2400));
+  EXPECT_EQ(TokenRefreshDelay(0), std::nullopt) << "a token that does not expire";
+  EXPECT_EQ(TokenRefreshDelay(-5), seconds(0));
+  EXPECT_EQ(TokenRefreshDelay(kMax), seconds(0));
+  EXPECT_EQ(TokenRefreshDelay(kMin), seconds(0));
+  // Any delay returned can be added to a steady_clock time point.
+  const auto refresh_at = std::chrono::steady_clock::now() + *TokenRefreshDelay(kMaxLeaseSeconds);
+  EXPECT_GT(refresh_at, std::chrono::steady_clock::now());
+}
+
+TEST(RenewalWorthKeepingTest, AThirdOfTheLoginTtlAndWithinRange) {
+  EXPECT_TRUE(RenewalWorthKeeping(1200, 3600));
+  EXPECT_FALSE(RenewalWorthKeeping(1199, 3600));
+  EXPECT_FALSE(RenewalWorthKeeping(kMax, 3600)) << "kMax * 3 overflows";
+  EXPECT_FALSE(RenewalWorthKeeping(kMax / 2, 3600));
+  EXPECT_FALSE(RenewalWorthKeeping(0, 3600));
+  EXPECT_FALSE(RenewalWorthKeeping(-1, 0));
+}
+
+}  // namespace
+}  // namespace vcp::mount
