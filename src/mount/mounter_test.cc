@@ -303,8 +303,10 @@ TEST_F(MounterLeaseTest, CertificatesAreReusedUntilTwoThirdsOfTheirValidity) {
 }
 
 TEST_F(MounterLeaseTest, ACertificateWithAnOutOfRangeExpirationIsIssuedAgain) {
-  // -2^63 - now overflowed into a long validity: an expired certificate was reused.
-  for (const char* expiration : {"-9223372036854775808", "9223372036854775807", "18446744073709551615"}) {
+  // -2^63 - now overflows; 10^13 (the year 318,857) overflowed in nanoseconds
+  // into a reuse window of about 200 years.
+  for (const char* expiration :
+       {"-9223372036854775808", "10000000000000", "9223372036854775807", "18446744073709551615"}) {
     transport_.Reset("PUT", "/v1/pki/issue/web");
     transport_.Script("PUT", "/v1/pki/issue/web", 200,
                       absl::StrCat(R"({"lease_id":"","lease_duration":0,"data":{"certificate":"C1","expiration":)",
