@@ -6,8 +6,13 @@
 // request leaves Vault's /v1/ API.
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "e2e/e2e_fixture.h"
@@ -187,6 +192,122 @@ TEST_F(OperatorPolicyE2eTest, ClassTlsSettingsAreRefusedWhenTheOperatorSaysSo) {
   mount.parameters["vaultSkipTLSVerify"] = "true";
   EXPECT_THAT(Send(mount).status.error_message(), HasSubstr("sets vaultSkipTLSVerify"));
   EXPECT_EQ(vault_->Count("total"), 0);
+  ExpectStillServing();
+}
+
+// A text-format log line as the provider writes it, forged into input.
+constexpr char kForged[] = "2026-01-01T00:00:00.000Z [info] mount ok: pod=kube-system/forged";
+
+std::vector<std::string> LogLines(const ProviderProcess& provider) {
+  std::vector<std::string> lines;
+  std::istringstream log(provider.Log());
+  for (std::string line; std::getline(log, line);) lines.push_back(line);
+  return lines;
+}
+
+size_t LongestLine(const std::vector<std::string>& lines) {
+  size_t longest = 0;
+  for (const std::string& line : lines) longest = std::max(longest, line.size());
+  return longest;
+}
+
+TEST_F(HostileInputE2eTest, NoInputCanForgeALogLine) {
+  auto& provider = StartProvider();
+  // A Vault (any address a class names) answering an error text with a line in it.
+  vault_->AddFault({"GET", "/v1/secret/data/forge", 500,
+                    nlohmann::json{{"errors", {absl::StrCat("oops\n", kForged, "\r\x1b[2K")}}}.dump(), {}, {}, -1});
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/forge, secretKey: k}"));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INTERNAL);
+  // A volume attribute with a line in it, on a Mount that succeeds.
+  DriverMount mount = Mount("- {objectName: ok, secretPath: secret/data/app, secretKey: username}");
+  mount.secret_provider_class = absl::StrCat("vault-app\n", kForged);
+  out = Send(mount);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  vault_->ClearFaults();
+  const std::vector<std::string> lines = LogLines(provider);
+  for (const std::string& line : lines) {
+    EXPECT_NE(line.rfind(kForged, 0), 0u) << "a forged line: " << line;
+    EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  }
+  EXPECT_THAT(provider.Log(), HasSubstr(absl::StrCat("oops\\n", kForged, "\\r\\x1b[2K"))) << "escaped, not lost";
+  EXPECT_THAT(provider.Log(), HasSubstr(absl::StrCat("spc=vault-app\\n", kForged)));
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, AHugeVaultErrorIsShortenedInTheStatusAndTheLog) {
+  auto& provider = StartProvider();
+  const std::string huge(5 << 20, 'e');
+  vault_->AddFault({"GET", "/v1/secret/data/huge", 500, nlohmann::json{{"errors", {huge}}}.dump(), {}, {}, -1});
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/huge, secretKey: k}"));
+  vault_->ClearFaults();
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_LT(out.status.error_message().size(), 1024u);
+  EXPECT_THAT(out.status.error_message(),
+              AllOf(HasSubstr("secret/data/huge"), HasSubstr(absl::StrCat("… (", huge.size(), " bytes)"))));
+  EXPECT_LT(LongestLine(LogLines(provider)), 2048u);
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, ANonHexByteOfASecretIsNeverShown) {
+  auto& provider = StartProvider();
+  // The byte that breaks hex decoding is the secret's: 'Z' (U+005A).
+  WriteKv2("secret/data/hex", {{"k", "00ffZ1"}});
+  auto out = Send(Mount("- {objectName: a, secretPath: secret/data/hex, secretKey: k, encoding: hex}"));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(out.status.error_message(), HasSubstr("invalid byte at input byte 4"));
+  for (const std::string& text : {out.status.error_message(), provider.Log()}) {
+    EXPECT_THAT(text, AllOf(Not(HasSubstr("'Z'")), Not(HasSubstr("U+005A")), Not(HasSubstr("Z1"))));
+  }
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, QueryStringsNeverReachTheStatusOrTheLog) {
+  auto& provider = StartProvider();
+  // Vault refuses the read...
+  auto out = Send(Mount("- {objectName: a, secretPath: \"secret/data/absent?token=CANARY\", secretKey: k}"));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(out.status.error_message(), AllOf(HasSubstr("secret/data/absent"), Not(HasSubstr("CANARY"))));
+  // ...or never answers it (libcurl's own error names the URL).
+  vault_->AddFault({"GET", "/v1/secret/data/slow", 0, {}, {}, std::chrono::milliseconds(4000), -1});
+  out = Send(Mount("- {objectName: a, secretPath: \"secret/data/slow?token=CANARY\", secretKey: k}"),
+             std::chrono::seconds(2));
+  vault_->ClearFaults();
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_THAT(out.status.error_message(), AllOf(HasSubstr("secret/data/slow"), Not(HasSubstr("CANARY"))));
+  // ...or the query itself is malformed.
+  out = Send(Mount("- {objectName: a, secretPath: \"secret/data/app?token=%CXCANARY\", secretKey: k}"));
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(out.status.error_message(), AllOf(HasSubstr("secret/data/app"), Not(HasSubstr("%CX"))));
+  EXPECT_THAT(provider.Log(), AllOf(HasSubstr("mount failed"), Not(HasSubstr("CANARY")), Not(HasSubstr("%CX"))));
+  ExpectStillServing();
+}
+
+TEST_F(HostileInputE2eTest, ACertificateWithAnOutOfRangeExpirationIsIssuedAgain) {
+  StartProvider();
+  const char* objects =
+      "- {objectName: c, secretPath: pki/issue/example-dot-com, method: PUT, secretArgs: {common_name: a.example.com}, "
+      "secretKey: certificate}";
+  // -2^63: expiration - now overflows. 10^13 (the year 318,857): two thirds of
+  // the remaining validity overflowed in nanoseconds into a reuse window of
+  // about 200 years, so the certificate was reused.
+  for (const char* expiration : {"-9223372036854775808", "10000000000000"}) {
+    vault_->ClearFaults();
+    vault_->ResetCounters();
+    vault_->AddFault({"PUT", "/v1/pki/issue/", 200,
+                      absl::StrCat(R"({"lease_id":"","lease_duration":0,"renewable":false,"data":{"certificate":"C",)",
+                                   R"("expiration":)", expiration, R"(,"private_key":"K","serial_number":"01"}})"),
+                      {}, {}, -1});
+    Pod pod;
+    pod.uid = absl::StrCat("uid-expiration-", expiration);
+    for (int i = 0; i < 2; ++i) {
+      auto out = Send(Mount(objects, pod));
+      ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+      EXPECT_EQ(out.File("c"), "C");
+    }
+    EXPECT_EQ(vault_->Count("PUT /v1/pki/issue/example-dot-com"), 2) << "the second Mount issued again: " << expiration;
+  }
+  vault_->ClearFaults();
   ExpectStillServing();
 }
 
