@@ -82,5 +82,16 @@ TEST(ByteBudgetTest, FormatBytes) {
   EXPECT_EQ(FormatBytes(1000), "1000 bytes");
 }
 
+TEST(ByteBudgetTest, BytesGivenBackCanBeTakenAgain) {
+  ByteBudget mount(1000, "mount full");
+  ByteBudget read(0, "", &mount);
+  ASSERT_TRUE(read.Take(800).ok());
+  EXPECT_FALSE(read.Take(800).ok());
+  read.Give(800);  // the first response was dropped for a retry
+  EXPECT_EQ(mount.used(), 0u);
+  EXPECT_TRUE(read.Take(800).ok());
+  EXPECT_EQ(mount.used(), 800u);
+}
+
 }  // namespace
 }  // namespace vcp

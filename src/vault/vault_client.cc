@@ -295,6 +295,8 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
     if (!wait.has_value() || std::chrono::steady_clock::now() + *wait + milliseconds(50) >= deadline) {
       return answer;
     }
+    // The answer is dropped for the retry: its bytes no longer count.
+    if (response_budget != nullptr && answer.ok()) response_budget->Give(answer->response.body.size());
     if (retry_.sleep) {
       retry_.sleep(*wait);
     } else {

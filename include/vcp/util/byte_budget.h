@@ -32,14 +32,16 @@ class ByteBudget {
   // of the innermost budget that refused. Thread-safe.
   absl::Status Take(size_t bytes);
 
+  // Gives `bytes` taken earlier back to this budget and every enclosing one,
+  // when what they counted is dropped before the budget ends (a response
+  // discarded for a retry). REQUIRES: at most what was taken and not given back.
+  void Give(size_t bytes);
+
   // Bytes taken through this budget (and not given back) so far.
   size_t used() const { return used_.load(std::memory_order_relaxed); }
   size_t limit() const { return limit_; }
 
  private:
-  // Gives `bytes` back to this budget and every enclosing one.
-  void Give(size_t bytes);
-
   const size_t limit_;
   const std::string exhausted_;
   ByteBudget* const parent_;
