@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${SKIP_DEPS:-0}" != 1 ]]; then bash scripts/install-deps.sh; fi
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths hashed relative to the tree: the image build (test/image/build_image.sh)
+# compiles the same sources under /src and reuses these objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 jobs=$(nproc)
 
 echo "== release build (g++) and tests"
@@ -30,7 +33,7 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsa
   ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|double)$'
 
 echo "== libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS (default 20) each, on the seed corpora"
-bash test/fuzz/run.sh
+FUZZ_PRESET=asan bash test/fuzz/run.sh
 
 echo "== container image: build from the Dockerfile and mount through the provider inside it"
 bash test/image/build_image.sh localhost/vault-csi-provider:test

@@ -7,6 +7,7 @@
 # command that replays it; the temporary directory is kept then.
 #   FUZZ_SECONDS=120 bash test/fuzz/run.sh                  # longer runs
 #   FUZZ_TARGETS="objects_yaml" bash test/fuzz/run.sh       # a subset
+#   FUZZ_PRESET=asan bash test/fuzz/run.sh                  # reuse the asan build (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${FUZZ_SECONDS:-20}"
@@ -19,14 +20,17 @@ declare -A max_len=([mount_request]=8192 [objects_yaml]=4096 [vault_response]=81
 declare -A dict=([mount_request]=mount_request [objects_yaml]=objects_yaml [vault_response]=response
                  [kube_response]=response [command_line]=command_line)
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
+# The asan preset builds the targets too (its objects carry the same coverage
+# instrumentation), so CI fuzzes without a build of its own: FUZZ_PRESET=asan.
+preset="${FUZZ_PRESET:-fuzz}"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/vcp-fuzz.XXXXXX")"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 for target in "${targets[@]}"; do
-  binary="build/fuzz/test/fuzz/fuzz_${target}"
+  binary="build/$preset/test/fuzz/fuzz_${target}"
   mkdir -p "$work/$target/corpus" "$work/$target/artifacts"
   cp test/fuzz/corpus/"fuzz_${target}"/* "$work/$target/corpus/"
   log="$work/$target/fuzz.log"
