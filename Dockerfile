@@ -29,13 +29,17 @@ ARG VCP_GIT_TREE_STATE=""
 ARG VCP_BUILD_DATE=""
 # The compiler cache (CMakeLists.txt uses ccache when it finds it) persists across
 # builds in a build-cache mount; a rebuild after a source change recompiles only
-# what changed.
+# what changed. The build is the release preset's (the flags the tests ran with),
+# and paths are hashed relative to the source tree, so a builder may also lend its
+# own cache: CI passes its host cache as CCACHE_DIR (test/image/build_image.sh).
+ARG CCACHE_DIR=/root/.cache/ccache
 RUN --mount=type=cache,target=/root/.cache/ccache \
-    cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVCP_BUILD_TESTS=OFF \
+    export CCACHE_DIR="${CCACHE_DIR}" CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=1 \
+ && cmake --preset release -DVCP_BUILD_TESTS=OFF \
       "-DVCP_GIT_COMMIT=${VCP_GIT_COMMIT}" "-DVCP_GIT_TREE_STATE=${VCP_GIT_TREE_STATE}" \
       "-DVCP_BUILD_DATE=${VCP_BUILD_DATE}" \
- && CCACHE_DIR=/root/.cache/ccache cmake --build /build --target vault-csi-provider \
- && strip /build/src/vault-csi-provider
+ && cmake --build --preset release --target vault-csi-provider \
+ && strip build/release/src/vault-csi-provider
 
 # Runtime stage: only the shared libraries the binary links (their Debian packages;
 # test/image/check_runtime_libraries.sh keeps this list complete), and CA certificates.
@@ -46,7 +50,7 @@ RUN apt-get update \
       libcurl4 libspdlog1.10 libfmt9 libgrpc++1.51 libprotobuf32 libgrpc29 libabsl20220623 \
       libssl3 libyaml-cpp0.7 libcpp-httplib0.11 libprometheus-cpp-core1.0 libstdc++6 libgcc-s1 libc6 \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /build/src/vault-csi-provider /bin/vault-csi-provider
+COPY --from=build /src/build/release/src/vault-csi-provider /bin/vault-csi-provider
 # Non-root, with no capabilities (the chart drops them all). The provider creates its
 # socket in the host directory shared with the CSI driver, which is root-owned (0755)
 # on standard nodes; the chart's init container runs this image as root with only

@@ -118,7 +118,15 @@ fi
 build_date=${VCP_BUILD_DATE-$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)}
 
 phase "buildah bud -> $image (commit ${commit:-unknown}, $tree_state, $build_date)"
-buildah bud --isolation=chroot --network=host --pull=never --layers --jobs=2 \
+# The host's compiler cache, lent to the build stage: the release build that the
+# tests just ran compiled the same sources with the same flags (scripts/test.sh
+# hashes paths relative to the tree, as the Dockerfile does), so the image build
+# recompiles almost nothing.
+ccache_args=()
+if [[ -n "${CCACHE_DIR:-}" && -d "$CCACHE_DIR" ]]; then
+  ccache_args=(-v "$CCACHE_DIR:/host-ccache" --build-arg CCACHE_DIR=/host-ccache)
+fi
+buildah bud --isolation=chroot --network=host --pull=never --layers --jobs=2 "${ccache_args[@]}" \
   --build-arg "VCP_GIT_COMMIT=$commit" --build-arg "VCP_GIT_TREE_STATE=$tree_state" \
   --build-arg "VCP_BUILD_DATE=$build_date" \
   --label "org.opencontainers.image.revision=$commit" --label "org.opencontainers.image.created=$build_date" \
