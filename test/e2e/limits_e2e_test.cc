@@ -23,8 +23,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-constexpr double kMiB = 1024 * 1024;
-
 // A field of /proc/<pid>/status in MiB ("VmRSS", "VmHWM"), or -1.
 double StatusMiB(pid_t pid, const std::string& field) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
