@@ -74,7 +74,9 @@ TEST_F(HostileInputE2eTest, AYamlAliasBombIsRefusedWithinTheNodeBudget) {
   EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(out.status.error_message(),
               AllOf(HasSubstr("secretArgs"), HasSubstr("more than 10000 values")));
-  EXPECT_LT(ResidentKib(provider.pid()) - before, 20 * 1024) << "expanding the aliases took memory";
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(ResidentKib(provider.pid()) - before, 20 * 1024) << "expanding the aliases took memory";
+  }
   EXPECT_EQ(vault_->Count("total"), 0);
   ExpectStillServing();
 }

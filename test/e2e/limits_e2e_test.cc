@@ -89,7 +89,9 @@ TEST_F(LimitsE2eTest, CaDirectorySpellingsShareOneCacheEntry) {
   }
   const double growth = Rss() - before;
   std::printf("RSS %.1f MiB -> %.1f MiB after 300 CA directory spellings\n", before, before + growth);
-  EXPECT_LT(growth, 16) << "the old cache, keyed by path text, grew by 59 MB";
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(growth, 16) << "the old cache, keyed by path text, grew by 59 MB";
+  }
   EXPECT_TRUE(mount_with(ca_dir).status.ok());
 }
 
@@ -108,7 +110,9 @@ TEST_F(LimitsE2eTest, HugeObjectsTextsAreRefusedAndNotKept) {
   }
   const double growth = Rss() - before;
   std::printf("RSS %.1f MiB -> %.1f MiB after 16 x 3.5 MB objects texts\n", before, before + growth);
-  EXPECT_LT(growth, 24) << "the old parsed-objects cache kept +140 MB";
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(growth, 24) << "the old parsed-objects cache kept +140 MB";
+  }
   ExpectStillServing();
 }
 
@@ -125,7 +129,9 @@ TEST_F(LimitsE2eTest, ManyLargeObjectsTextsJustUnderTheLimitStayBounded) {
   }
   const double growth = Rss() - before;
   std::printf("RSS %.1f MiB -> %.1f MiB after 64 x 250 KB objects texts\n", before, before + growth);
-  EXPECT_LT(growth, 16) << "64 x 250 KB would be 16 MB kept twice";
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(growth, 16) << "64 x 250 KB would be 16 MB kept twice";
+  }
 }
 
 // One Mount of 8 objects of 31 MiB each: stopped at the Mount's budget.
@@ -155,8 +161,12 @@ TEST_F(LimitsE2eTest, ResponsesOverTheMountsBudgetFailFastAndMemoryReturns) {
   const double peak = Peak() - peak_before;
   const double kept = Rss() - rss_before;
   std::printf("peak +%.1f MiB, kept +%.1f MiB after 8 x 31 MiB responses\n", peak, kept);
-  EXPECT_LT(peak, 64) << "the old provider peaked at 1.19 GB";
-  EXPECT_LT(kept, 24) << "the old provider kept 477 MB";
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(peak, 64) << "the old provider peaked at 1.19 GB";
+  }
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(kept, 24) << "the old provider kept 477 MB";
+  }
 }
 
 // A Vault that accepts connections and never answers: its Mounts take their
