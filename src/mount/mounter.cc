@@ -183,7 +183,7 @@ absl::StatusOr<MountResult> Mounter::Mount(const MountParams& p, vault::Deadline
     return absl::DeadlineExceededError(absl::StrCat(
         "the Mount's deadline passed while waiting for one of the ", vault_slots_.limit(),
         " concurrent Mount slots one Vault address may use (-max-concurrent-mounts-per-vault): earlier Mounts to ",
-        GoJsonQuote(connection.address.substr(0, 256)), " have not finished; is that Vault slow or unreachable?"));
+        QuoteShortened(connection.address), " have not finished; is that Vault slow or unreachable?"));
   }
   struct VaultSlotRelease {
     KeyedConcurrencyLimit* slots;

@@ -7,19 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "vcp/util/go_json.h"
+#include "vcp/util/text.h"
 
 namespace vcp::vault {
 namespace {
 
-std::string Shortened(absl::string_view text) {
-  constexpr size_t kMax = 64;
-  if (text.size() <= kMax) return GoJsonQuote(std::string(text));
-  return absl::StrCat(GoJsonQuote(std::string(text.substr(0, kMax))), "...");
-}
-
 absl::Status Invalid(absl::string_view address, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("invalid Vault address ", Shortened(address), ": ", why));
+  return absl::InvalidArgumentError(absl::StrCat("invalid Vault address ", QuoteShortened(address, 64), ": ", why));
 }
 
 bool IsHostNameChar(char c) { return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_'; }
@@ -102,7 +96,7 @@ absl::Status AddressPolicy::CheckAddresses(absl::string_view addresses) const {
     if (!origin.ok()) return origin.status();
     if (origins_.count(*origin) == 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "Vault address ", Shortened(absl::StripAsciiWhitespace(address)),
+          "Vault address ", QuoteShortened(absl::StripAsciiWhitespace(address), 64),
           " is not allowed on this node: the provider's ", flag_,
           " lists the addresses a SecretProviderClass may name (besides -vault-addr's); ask the cluster "
           "operator to add it, or use the default Vault address"));

@@ -1,6 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "e2e/e2e_fixture.h"
 
+#include <fstream>
+
 #include <httplib.h>
 #include <stdlib.h>
 
@@ -145,6 +147,15 @@ void E2eTest::WriteKv2(const std::string& path, const nlohmann::json& data, cons
   if (!ns.empty()) headers["x-vault-namespace"] = ns;
   auto reply = vault_->Handle("POST", "/v1/" + path, {}, headers, nlohmann::json({{"data", data}}).dump());
   ASSERT_EQ(reply.status, 200) << reply.body;
+}
+
+double StatusMiB(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024;
+  }
+  return -1;
 }
 
 }  // namespace vcp::testing

@@ -24,6 +24,9 @@ namespace vcp::testing {
 // hundreds of MiB that the release build never holds; there the memory
 // assertions are skipped and the behaviour is still checked. CI runs the
 // release build too, where they apply.
+// A field of /proc/<pid>/status in MiB ("VmRSS", "VmHWM"), or -1.
+double StatusMiB(pid_t pid, const std::string& field);
+
 #if defined(__SANITIZE_ADDRESS__)
 inline constexpr bool kResidentMemoryIsMeaningful = false;
 #elif defined(__has_feature)
