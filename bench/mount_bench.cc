@@ -33,7 +33,7 @@
 #include "vault_double/vault_double.h"
 #include "vcp/config/flag_set.h"
 #include "vcp/util/concurrency.h"
-#include "vcp/vault/curl_transport.h"
+#include "vcp/http/curl_transport.h"
 #include "vcp/vault/vault_client.h"
 
 namespace vcp::bench {
@@ -188,7 +188,7 @@ int Main(int argc, char** argv) {
   auto noop_server = builder.BuildAndStart();
   auto noop_stub = v1alpha1::CSIDriverProvider::NewStub(
       grpc::CreateChannel(absl::StrCat("unix:", dir, "/noop.sock"), grpc::InsecureChannelCredentials()));
-  vault::CurlTransport curl;
+  http::CurlTransport curl;
   vault::ConnectionConfig connection;
   connection.address = vault.address();
   const vault::VaultClient direct = vault::VaultClient::Create(curl, connection).value();

@@ -12,12 +12,6 @@
 
 namespace vcp::config {
 
-std::optional<std::string> ProcessEnv(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
-
 namespace {
 
 absl::StatusOr<vault::ConnectionOverrides> EnvironmentLayer(const EnvLookup& env) {

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
-#include "vcp/mount/object_version.h"
+#include "vcp/util/random.h"
 
 namespace vcp::kube {
 namespace {
@@ -29,7 +29,7 @@ absl::StatusOr<std::string> HmacKeyStore::FetchOrCreate() {
   auto secret = client_->GetSecret(ns, secret_name_, deadline);
   if (absl::IsNotFound(secret.status())) {
     Secret fresh;
-    fresh.data[kDataKey] = mount::RandomKey();
+    fresh.data[kDataKey] = RandomKey();
     absl::Status created = client_->CreateSecret(ns, secret_name_, fresh, /*immutable=*/true, deadline);
     if (created.ok()) {
       spdlog::info("created HMAC key Secret {}/{} for object versions", ns, secret_name_);

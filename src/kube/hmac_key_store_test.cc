@@ -95,12 +95,12 @@ TEST_F(HmacKeyStoreTest, ASlowApiDoesNotHoldUpOtherCallers) {
   // The refresh hangs in the API until released; other callers must not wait for it.
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  class SlowTransport final : public vault::HttpTransport {
+  class SlowTransport final : public http::HttpTransport {
    public:
     explicit SlowTransport(std::shared_future<void> gate) : gate_(std::move(gate)) {}
-    absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest&) override {
+    absl::StatusOr<http::HttpResponse> Send(const http::HttpRequest&) override {
       gate_.wait();
-      return vault::HttpResponse{200, SecretBody("a2V5LXR3bw=="), {}};  // "key-two"
+      return http::HttpResponse{200, SecretBody("a2V5LXR3bw=="), {}};  // "key-two"
     }
    private:
     std::shared_future<void> gate_;

@@ -47,7 +47,7 @@ absl::StatusCode CodeForHttpStatus(int status) {
 }
 
 // The API server's metav1.Status message, or a description of the body.
-absl::Status ApiError(const std::string& where, const vault::HttpResponse& response) {
+absl::Status ApiError(const std::string& where, const http::HttpResponse& response) {
   const nlohmann::json body = ParseUntrustedJson(response.body).value_or(nlohmann::json());
   std::string message = body.is_object() && body.contains("message") && body["message"].is_string()
                             ? Shorten(body["message"].get<std::string>())
@@ -58,7 +58,7 @@ absl::Status ApiError(const std::string& where, const vault::HttpResponse& respo
 
 }  // namespace
 
-absl::StatusOr<KubeConfig> LoadInClusterConfig(const config::EnvLookup& env,
+absl::StatusOr<KubeConfig> LoadInClusterConfig(const EnvLookup& env,
                                                const std::string& service_account_dir) {
   const auto host = env("KUBERNETES_SERVICE_HOST");
   const auto port = env("KUBERNETES_SERVICE_PORT");
@@ -85,7 +85,7 @@ absl::StatusOr<KubeConfig> LoadInClusterConfig(const config::EnvLookup& env,
   return config;
 }
 
-KubeClient::KubeClient(vault::HttpTransport& transport, KubeConfig config)
+KubeClient::KubeClient(http::HttpTransport& transport, KubeConfig config)
     : transport_(&transport), config_(std::move(config)) {}
 
 absl::StatusOr<std::string> KubeClient::BearerToken() {
@@ -104,7 +104,7 @@ absl::StatusOr<std::string> KubeClient::BearerToken() {
   return token_;
 }
 
-absl::StatusOr<vault::HttpResponse> KubeClient::Call(const std::string& method, const std::string& path,
+absl::StatusOr<http::HttpResponse> KubeClient::Call(const std::string& method, const std::string& path,
                                                      const std::optional<std::string>& body, Deadline deadline) {
   auto token = BearerToken();
   if (!token.ok()) return token.status();
@@ -113,7 +113,7 @@ absl::StatusOr<vault::HttpResponse> KubeClient::Call(const std::string& method, 
   if (remaining <= std::chrono::milliseconds(0)) {
     return absl::DeadlineExceededError(absl::StrCat(method, " ", config_.api_url, path, ": deadline passed"));
   }
-  vault::HttpRequest request;
+  http::HttpRequest request;
   request.method = method;
   request.url = absl::StrCat(config_.api_url, path);
   request.body = body;

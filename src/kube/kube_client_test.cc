@@ -27,7 +27,7 @@ class KubeClientTest : public ::testing::Test {
   }
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
   void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ + "/" + name) << text; }
-  config::EnvLookup Env(std::map<std::string, std::string> values) {
+  EnvLookup Env(std::map<std::string, std::string> values) {
     return [values](const std::string& n) -> std::optional<std::string> {
       auto it = values.find(n);
       return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);

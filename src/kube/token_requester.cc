@@ -5,15 +5,15 @@
 
 namespace vcp::kube {
 
-absl::StatusOr<std::string> RequestPodToken(KubeClient& client, const mount::MountParams& params,
+absl::StatusOr<std::string> RequestPodToken(KubeClient& client, const PodIdentity& pod, const std::string& audience,
                                             Deadline deadline) {
   std::vector<std::string> audiences;
-  if (!params.audience.empty()) audiences.push_back(params.audience);
-  auto token = client.CreateServiceAccountToken(params.pod.ns, params.pod.service_account, audiences,
-                                                params.pod.name, params.pod.uid, 900, deadline);
+  if (!audience.empty()) audiences.push_back(audience);
+  auto token = client.CreateServiceAccountToken(pod.ns, pod.service_account, audiences, pod.name, pod.uid, 900,
+                                                deadline);
   if (token.ok()) return token;
-  std::string message = absl::StrCat("failed to create a service account token for requesting pod ", params.pod.ns,
-                                     "/", params.pod.name, ": ", token.status().message());
+  std::string message = absl::StrCat("failed to create a service account token for requesting pod ", pod.ns,
+                                     "/", pod.name, ": ", token.status().message());
   if (absl::IsPermissionDenied(token.status())) {
     absl::StrAppend(&message,
                     " (the provider's service account needs RBAC permission to create serviceaccounts/token; "

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "vcp/config/flag_set.h"
+#include "vcp/util/go_syntax.h"
 #include "vcp/mount/objects_cache.h"
 #include "vcp/util/byte_budget.h"
 #include "vcp/util/bounded_json.h"
@@ -419,7 +419,7 @@ absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text
   c.client_key = Lookup(attributes, "vaultTLSClientKeyPath");
   if (auto skip = Lookup(attributes, "vaultSkipTLSVerify"); skip.has_value()) {
     bool ok = false;
-    c.skip_verify = config::ParseGoBool(*skip, &ok);
+    c.skip_verify = ParseGoBool(*skip, &ok);
     if (!ok) {
       return Invalid(absl::StrCat("failed to parse vaultSkipTLSVerify: strconv.ParseBool: parsing ",
                                   Quote(*skip), ": invalid syntax (use \"true\" or \"false\")"));

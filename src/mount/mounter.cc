@@ -140,7 +140,7 @@ absl::StatusOr<std::string> RefreshLocked(const VaultClient& client, const std::
 
 }  // namespace
 
-Mounter::Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options)
+Mounter::Mounter(http::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options)
     : transport_(&transport),
       tokens_(&tokens),
       options_(std::move(options)),

@@ -453,10 +453,10 @@ TEST_F(MounterTest, LeasesPastTheirReuseWindowAreDroppedAtThePodsNextMount) {
 }
 
 // Requests to the host "hung" wait until released; others go to `inner`.
-class HangingTransport final : public vault::HttpTransport {
+class HangingTransport final : public http::HttpTransport {
  public:
-  explicit HangingTransport(vault::HttpTransport& inner) : inner_(&inner) {}
-  absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest& request) override {
+  explicit HangingTransport(http::HttpTransport& inner) : inner_(&inner) {}
+  absl::StatusOr<http::HttpResponse> Send(const http::HttpRequest& request) override {
     if (absl::AsciiStrToLower(request.url).find("://hung:") == std::string::npos) return inner_->Send(request);
     std::unique_lock<std::mutex> lock(mu_);
     ++hanging_;
@@ -476,7 +476,7 @@ class HangingTransport final : public vault::HttpTransport {
   }
 
  private:
-  vault::HttpTransport* inner_;
+  http::HttpTransport* inner_;
   std::mutex mu_;
   std::condition_variable released_cv_;
   bool released_ = false;

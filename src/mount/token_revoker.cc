@@ -16,7 +16,7 @@ constexpr std::chrono::seconds kBackgroundTimeout{10};
 
 }  // namespace
 
-TokenRevoker::TokenRevoker(vault::HttpTransport& transport, vault::RetryPolicy retry,
+TokenRevoker::TokenRevoker(http::HttpTransport& transport, vault::RetryPolicy retry,
                            vault::HealthyAddressMemory* addresses, const vault::AddressPolicy* policy)
     : transport_(&transport), retry_(std::move(retry)), addresses_(addresses), policy_(policy) {}
 

@@ -21,9 +21,10 @@
 #include "vcp/mount/objects_cache.h"
 #include "vcp/server/health_server.h"
 #include "vcp/server/provider_service.h"
+#include "vcp/util/random.h"
 #include "vcp/util/status_macros.h"
 #include "vcp/vault/address_policy.h"
-#include "vcp/vault/curl_transport.h"
+#include "vcp/http/curl_transport.h"
 #include "vcp/vault/token_cache.h"
 
 namespace vcp::server {
@@ -109,8 +110,8 @@ void BlockShutdownSignals() {
 }
 
 absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds grace) {
-  vault::CurlTransport transport(
-      vault::CurlTransportOptions{.max_ca_cache_bytes = static_cast<size_t>(config.max_ca_cache_bytes)});
+  http::CurlTransport transport(
+      http::CurlTransportOptions{.max_ca_cache_bytes = static_cast<size_t>(config.max_ca_cache_bytes)});
   vault::TokenCache tokens(config.cache_size,
                            std::chrono::duration_cast<std::chrono::seconds>(config.session_idle_timeout));
   mount::ObjectsCache objects_cache(static_cast<size_t>(config.objects_cache_bytes));
@@ -118,7 +119,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   // Kubernetes: the TokenRequest fallback and the HMAC key Secret. Outside a
   // cluster both degrade (no fallback; a per-process key) with one warning.
   std::unique_ptr<kube::KubeClient> kube_client;
-  auto kube_config = kube::LoadInClusterConfig(config::ProcessEnv, config.kubernetes_service_account_dir);
+  auto kube_config = kube::LoadInClusterConfig(ProcessEnv, config.kubernetes_service_account_dir);
   if (kube_config.ok()) {
     kube_client = std::make_unique<kube::KubeClient>(transport, *kube_config);
   } else {
@@ -126,7 +127,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
                  "and object versions use a per-process key (they change when the provider restarts)",
                  std::string(kube_config.status().message()));
   }
-  kube::HmacKeyStore version_keys(kube_client.get(), config.hmac_secret_name, mount::RandomKey(),
+  kube::HmacKeyStore version_keys(kube_client.get(), config.hmac_secret_name, RandomKey(),
                                   config.hmac_key_check_interval);
   if (kube_client) version_keys.Key();  // warm the cache, so the first Mount does not wait for it
 
@@ -153,7 +154,9 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.version_key = [&version_keys] { return version_keys.Key(); };
   if (kube_client && config.token_request_fallback) {
     options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {
-      return kube::RequestPodToken(*kube_client, params, deadline);
+      return kube::RequestPodToken(
+          *kube_client, {params.pod.ns, params.pod.name, params.pod.uid, params.pod.service_account}, params.audience,
+          deadline);
     };
   } else if (kube_client) {
     options.no_token_request_reason = "the TokenRequest fallback is off (-token-request-fallback=false)";

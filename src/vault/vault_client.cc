@@ -89,13 +89,13 @@ std::string Warnings(const nlohmann::json& envelope) {
 
 // Describes a body that is not what was expected without echoing it: a
 // misbehaving proxy may put anything there.
-std::string DescribeBody(const HttpResponse& response) {
+std::string DescribeBody(const http::HttpResponse& response) {
   auto it = response.headers.find("content-type");
   return absl::StrCat(response.body.size(), " bytes",
                       it == response.headers.end() ? "" : absl::StrCat(", ", it->second));
 }
 
-absl::Status ErrorFromResponse(const std::string& where, const HttpResponse& response) {
+absl::Status ErrorFromResponse(const std::string& where, const http::HttpResponse& response) {
   absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(response.body);
   const nlohmann::json body = parsed.ok() ? *std::move(parsed) : nlohmann::json();
   std::vector<std::string> errors;
@@ -158,7 +158,7 @@ bool NodeCannotServe(const absl::StatusOr<VaultClient::Answer>& answer) {
     return absl::IsUnavailable(answer.status()) || absl::IsFailedPrecondition(answer.status()) ||
            absl::IsDeadlineExceeded(answer.status());
   }
-  const HttpResponse& r = answer->response;
+  const http::HttpResponse& r = answer->response;
   return r.status == 503 || IsRedirect(r.status) ||
          (r.status == 500 && absl::StrContains(r.body, "not active but active"));
 }
@@ -170,7 +170,7 @@ std::string Summary(const absl::StatusOr<VaultClient::Answer>& answer) {
     const size_t colon = message.find(": ");
     return std::string(colon == absl::string_view::npos ? message : message.substr(colon + 2));
   }
-  const HttpResponse& r = answer->response;
+  const http::HttpResponse& r = answer->response;
   const nlohmann::json body = ParseUntrustedJson(r.body).value_or(nlohmann::json());
   std::string detail =
       body.is_object() && body.contains("errors") ? Shorten(FlattenVaultErrors(body["errors"])) : "";
@@ -228,7 +228,7 @@ bool IsInvalidToken(const absl::Status& status) {
   return status.GetPayload(kInvalidTokenPayload).has_value();
 }
 
-VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
+VaultClient::VaultClient(http::HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
                          std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory,
                          const AddressPolicy* policy)
     : transport_(&transport),
@@ -238,7 +238,7 @@ VaultClient::VaultClient(HttpTransport& transport, ConnectionConfig config, Retr
       memory_(memory),
       policy_(policy) {}
 
-absl::StatusOr<VaultClient> VaultClient::Create(HttpTransport& transport, ConnectionConfig config,
+absl::StatusOr<VaultClient> VaultClient::Create(http::HttpTransport& transport, ConnectionConfig config,
                                                 RetryPolicy retry, HealthyAddressMemory* memory,
                                                 const AddressPolicy* policy) {
   config.address = std::string(absl::StripAsciiWhitespace(config.address));
@@ -280,7 +280,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
     return absl::InternalError(absl::StrCat(method, " ", DisplayUrl(ForMessage(target)),
                                             ": refusing a request outside Vault's /v1/ API"));
   }
-  HttpRequest request;
+  http::HttpRequest request;
   request.method = method;
   request.tls = config_.tls;
   request.body = body;
@@ -305,7 +305,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::Send(const std::string& operati
   }
 }
 
-absl::StatusOr<VaultClient::Answer> VaultClient::SendToCluster(const std::string& operation, HttpRequest request,
+absl::StatusOr<VaultClient::Answer> VaultClient::SendToCluster(const std::string& operation, http::HttpRequest request,
                                                                const std::string& target,
                                                                Deadline deadline) const {
   const size_t count = endpoints_.size();
@@ -340,11 +340,11 @@ absl::StatusOr<VaultClient::Answer> VaultClient::SendToCluster(const std::string
 }
 
 absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std::string& operation,
-                                                                       HttpRequest request,
+                                                                       http::HttpRequest request,
                                                                        const VaultEndpoint& endpoint) const {
   const std::string where = absl::StrCat(request.method, " ", Display(endpoint),
                                          ForMessage(request.url.substr(endpoint.base_url.size())));
-  VCP_ASSIGN_OR_RETURN(HttpResponse response, SendOnce(operation, request, endpoint));
+  VCP_ASSIGN_OR_RETURN(http::HttpResponse response, SendOnce(operation, request, endpoint));
   if (!IsRedirect(response.status)) return Answer{std::move(response), where};
   auto location = response.headers.find("location");
   if (location == response.headers.end() || location->second.empty()) {
@@ -391,7 +391,7 @@ absl::StatusOr<VaultClient::Answer> VaultClient::SendFollowingRedirect(const std
   return Answer{std::move(*second), redirected_where};
 }
 
-absl::StatusOr<HttpResponse> VaultClient::SendOnce(const std::string& operation, const HttpRequest& request,
+absl::StatusOr<http::HttpResponse> VaultClient::SendOnce(const std::string& operation, const http::HttpRequest& request,
                                                    const VaultEndpoint& endpoint) const {
   const auto started = std::chrono::steady_clock::now();
   auto response = transport_->Send(request);
@@ -428,7 +428,7 @@ absl::Status VaultClient::RevokeSelf(const std::string& token, Deadline deadline
   return absl::OkStatus();
 }
 
-absl::StatusOr<LoginResult> VaultClient::ParseAuth(const std::string& where, const HttpResponse& response) const {
+absl::StatusOr<LoginResult> VaultClient::ParseAuth(const std::string& where, const http::HttpResponse& response) const {
   if (response.status < 200 || response.status >= 300) return ErrorFromResponse(where, response);
   absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(response.body);
   if (!parsed.ok() || !parsed->is_object()) {
@@ -465,7 +465,7 @@ absl::StatusOr<nlohmann::json> VaultClient::Request(const std::string& method,
   VCP_ASSIGN_OR_RETURN(Answer answer, Send("read", method, path.RequestTarget(), encoded, token, deadline,
                                            response_budget));
   const std::string& where = answer.where;
-  const HttpResponse* response = &answer.response;
+  const http::HttpResponse* response = &answer.response;
   if (response->status < 200 || response->status >= 300) return ErrorFromResponse(where, *response);
   if (response->body.empty()) {
     return absl::InternalError(absl::StrCat(where, ": Vault answered ", response->status,

@@ -246,14 +246,14 @@ TEST_F(VaultClientRetryTest, NoRetryThatWouldOutliveTheDeadline) {
 }
 
 // Redirects and failover need answers that depend on the host.
-absl::StatusOr<HttpResponse> Answer(int status, std::string body, std::map<std::string, std::string> headers = {}) {
-  return HttpResponse{status, std::move(body), std::move(headers)};
+absl::StatusOr<http::HttpResponse> Answer(int status, std::string body, std::map<std::string, std::string> headers = {}) {
+  return http::HttpResponse{status, std::move(body), std::move(headers)};
 }
-bool HostIs(const HttpRequest& r, const std::string& base) { return r.url.rfind(base + "/", 0) == 0; }
+bool HostIs(const http::HttpRequest& r, const std::string& base) { return r.url.rfind(base + "/", 0) == 0; }
 
 TEST(VaultClientRedirectTest, A307FromAStandbyIsFollowedOnceWithBodyAndToken) {
   FakeTransport t;
-  t.SetHandler([](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+  t.SetHandler([](const http::HttpRequest& r) -> std::optional<absl::StatusOr<http::HttpResponse>> {
     if (HostIs(r, "https://standby:8200")) {
       return Answer(307, "", {{"location", "https://active:8200/v1/pki/issue/web?x=1"}});
     }
@@ -273,7 +273,7 @@ TEST(VaultClientRedirectTest, A307FromAStandbyIsFollowedOnceWithBodyAndToken) {
 
 TEST(VaultClientRedirectTest, ARedirectFromHttpsToHttpIsRefused) {
   FakeTransport t;
-  t.SetHandler([](const HttpRequest&) -> std::optional<absl::StatusOr<HttpResponse>> {
+  t.SetHandler([](const http::HttpRequest&) -> std::optional<absl::StatusOr<http::HttpResponse>> {
     return Answer(307, "", {{"location", "http://active:8200/v1/auth/kubernetes/login"}});
   });
   auto login = Client(t).Login("kubernetes", "app", "eyJ.SECRET-JWT", Soon());
@@ -286,7 +286,7 @@ TEST(VaultClientRedirectTest, ARedirectFromHttpsToHttpIsRefused) {
 
 TEST(VaultClientRedirectTest, OnlyOneRedirectIsFollowed) {
   FakeTransport t;
-  t.SetHandler([](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+  t.SetHandler([](const http::HttpRequest& r) -> std::optional<absl::StatusOr<http::HttpResponse>> {
     const std::string next = HostIs(r, "https://a:8200") ? "https://b:8200/v1/x" : "https://c:8200/v1/x";
     return Answer(307, "", {{"location", next}});
   });
@@ -300,10 +300,10 @@ TEST(VaultClientRedirectTest, OnlyOneRedirectIsFollowed) {
 TEST(VaultClientFailoverTest, AnUnreachableOrSealedNodeMovesOnAndTheHealthyOneIsRemembered) {
   for (const bool sealed : {false, true}) {
     FakeTransport t;
-    t.SetHandler([sealed](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+    t.SetHandler([sealed](const http::HttpRequest& r) -> std::optional<absl::StatusOr<http::HttpResponse>> {
       if (HostIs(r, "https://vault-0:8200")) {
         if (sealed) return Answer(503, R"({"errors":["Vault is sealed"]})");
-        return absl::StatusOr<HttpResponse>(absl::UnavailableError("GET https://vault-0:8200/v1/x: Connection refused"));
+        return absl::StatusOr<http::HttpResponse>(absl::UnavailableError("GET https://vault-0:8200/v1/x: Connection refused"));
       }
       return Answer(200, R"({"data":{"a":"b"}})");
     });
@@ -334,9 +334,9 @@ TEST(VaultClientFailoverTest, ADenialIsAnAnswerNotAReasonToFailOver) {
 
 TEST(VaultClientFailoverTest, WhenEveryNodeFailsTheErrorNamesEachOne) {
   FakeTransport t;
-  t.SetHandler([](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+  t.SetHandler([](const http::HttpRequest& r) -> std::optional<absl::StatusOr<http::HttpResponse>> {
     if (HostIs(r, "https://vault-0:8200")) return Answer(503, R"({"errors":["Vault is sealed"]})");
-    return absl::StatusOr<HttpResponse>(absl::UnavailableError("GET https://vault-1:8200/v1/x: Connection refused"));
+    return absl::StatusOr<http::HttpResponse>(absl::UnavailableError("GET https://vault-1:8200/v1/x: Connection refused"));
   });
   RetryPolicy no_retries;
   no_retries.max_retries = 0;
@@ -353,7 +353,7 @@ TEST(VaultClientFailoverTest, WhenEveryNodeFailsTheErrorNamesEachOne) {
 TEST(VaultClientFailoverTest, ASkippedNodesHugeErrorIsShortened) {
   const std::string huge(5'000'000, 'e');
   FakeTransport t;
-  t.SetHandler([&](const HttpRequest& r) -> std::optional<absl::StatusOr<HttpResponse>> {
+  t.SetHandler([&](const http::HttpRequest& r) -> std::optional<absl::StatusOr<http::HttpResponse>> {
     if (HostIs(r, "https://vault-0:8200")) return Answer(503, absl::StrCat(R"({"errors":[")", huge, R"("]})"));
     return Answer(404, "{}");
   });

@@ -17,7 +17,7 @@
 #include "support/jwt.h"
 #include "vault_double/vault_double.h"
 #include "vcp/mount/mounter.h"
-#include "vcp/vault/curl_transport.h"
+#include "vcp/http/curl_transport.h"
 
 namespace vcp::testing {
 namespace {
@@ -95,7 +95,7 @@ class MountConcurrencyTest : public ::testing::Test {
 
   std::string key_;
   std::unique_ptr<VaultDouble> vault_;
-  vault::CurlTransport transport_;
+  http::CurlTransport transport_;
 };
 
 TEST_F(MountConcurrencyTest, ManyPodsAtOnceLogInOncePerPodAndGetTheirOwnFiles) {

@@ -13,22 +13,22 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "vcp/vault/http_transport.h"
+#include "vcp/http/http_transport.h"
 
 namespace vcp::testing {
 
-class FakeTransport final : public vault::HttpTransport {
+class FakeTransport final : public http::HttpTransport {
  public:
   // Queues `response` for "METHOD /path"; the last queued response repeats.
   void Script(const std::string& method, const std::string& path, int status, std::string body) {
     std::lock_guard<std::mutex> lock(mu_);
-    script_[absl::StrCat(method, " ", path)].push_back(vault::HttpResponse{status, std::move(body), {}});
+    script_[absl::StrCat(method, " ", path)].push_back(http::HttpResponse{status, std::move(body), {}});
   }
   // Queues a response with headers (names lower-case).
   void ScriptWithHeaders(const std::string& method, const std::string& path, int status, std::string body,
                          std::map<std::string, std::string> headers) {
     std::lock_guard<std::mutex> lock(mu_);
-    script_[absl::StrCat(method, " ", path)].push_back(vault::HttpResponse{status, std::move(body), std::move(headers)});
+    script_[absl::StrCat(method, " ", path)].push_back(http::HttpResponse{status, std::move(body), std::move(headers)});
   }
   // Forgets what was queued for "METHOD /path".
   void Reset(const std::string& method, const std::string& path) {
@@ -42,13 +42,13 @@ class FakeTransport final : public vault::HttpTransport {
 
   // Answers every request `handler` returns a value for, before the script
   // (for tests that care about the host, e.g. failover and redirects).
-  using Handler = std::function<std::optional<absl::StatusOr<vault::HttpResponse>>(const vault::HttpRequest&)>;
+  using Handler = std::function<std::optional<absl::StatusOr<http::HttpResponse>>(const http::HttpRequest&)>;
   void SetHandler(Handler handler) {
     std::lock_guard<std::mutex> lock(mu_);
     handler_ = std::move(handler);
   }
 
-  absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest& request) override {
+  absl::StatusOr<http::HttpResponse> Send(const http::HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mu_);
     requests_.push_back(request);
     if (handler_) {
@@ -60,9 +60,9 @@ class FakeTransport final : public vault::HttpTransport {
     if (auto f = failures_.find(key); f != failures_.end()) return f->second;
     auto it = script_.find(key);
     if (it == script_.end() || it->second.empty()) {
-      return vault::HttpResponse{404, "{\"errors\":[]}", {}};
+      return http::HttpResponse{404, "{\"errors\":[]}", {}};
     }
-    vault::HttpResponse response = it->second.front();
+    http::HttpResponse response = it->second.front();
     if (it->second.size() > 1) it->second.pop_front();
     // As CurlTransport: the body's bytes come out of the request's budget.
     if (request.response_budget != nullptr) {
@@ -73,7 +73,7 @@ class FakeTransport final : public vault::HttpTransport {
     return response;
   }
 
-  std::vector<vault::HttpRequest> requests() const {
+  std::vector<http::HttpRequest> requests() const {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
   }
@@ -89,9 +89,9 @@ class FakeTransport final : public vault::HttpTransport {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::deque<vault::HttpResponse>> script_;
+  std::map<std::string, std::deque<http::HttpResponse>> script_;
   std::map<std::string, absl::Status> failures_;
-  std::vector<vault::HttpRequest> requests_;
+  std::vector<http::HttpRequest> requests_;
   Handler handler_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "vcp/util/env.h"
 #include "vcp/vault/connection_config.h"
 
 namespace vcp::config {
@@ -46,12 +47,6 @@ struct DaemonConfig {
   bool allow_class_tls_settings = true;      // a SecretProviderClass may set vaultSkipTLSVerify, vaultCACertPath, ...
   bool token_request_fallback = true;        // create a pod token (TokenRequest) when the driver passed none
 };
-
-// Looks up an environment variable; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-
-// The process environment.
-std::optional<std::string> ProcessEnv(const std::string& name);
 
 // Outcome of parsing a command line.
 struct ParsedCommandLine {

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "vcp/config/daemon_config.h"
-#include "vcp/vault/http_transport.h"
+#include "vcp/util/env.h"
+#include "vcp/http/http_transport.h"
 
 namespace vcp::kube {
 
@@ -35,7 +35,7 @@ struct KubeConfig {
 // /var/run/secrets/kubernetes.io/serviceaccount). FailedPrecondition with
 // client-go's text "unable to load in-cluster configuration, ..." outside a
 // cluster, or naming the missing file.
-absl::StatusOr<KubeConfig> LoadInClusterConfig(const config::EnvLookup& env,
+absl::StatusOr<KubeConfig> LoadInClusterConfig(const EnvLookup& env,
                                                const std::string& service_account_dir);
 
 // A Secret's data, decoded.
@@ -46,7 +46,7 @@ struct Secret {
 class KubeClient {
  public:
   // `transport` must outlive the client.
-  KubeClient(vault::HttpTransport& transport, KubeConfig config);
+  KubeClient(http::HttpTransport& transport, KubeConfig config);
 
   KubeClient(const KubeClient&) = delete;
   KubeClient& operator=(const KubeClient&) = delete;
@@ -73,11 +73,11 @@ class KubeClient {
   const KubeConfig& config() const { return config_; }
 
  private:
-  absl::StatusOr<vault::HttpResponse> Call(const std::string& method, const std::string& path,
+  absl::StatusOr<http::HttpResponse> Call(const std::string& method, const std::string& path,
                                            const std::optional<std::string>& body, Deadline deadline);
   absl::StatusOr<std::string> BearerToken();
 
-  vault::HttpTransport* transport_;
+  http::HttpTransport* transport_;
   KubeConfig config_;
   std::mutex mu_;
   std::string token_;                                 // guarded by mu_

@@ -20,7 +20,7 @@
 #include "vcp/mount/object_version.h"
 #include "vcp/vault/address_list.h"
 #include "vcp/vault/connection_config.h"
-#include "vcp/vault/http_transport.h"
+#include "vcp/http/http_transport.h"
 #include "vcp/vault/token_cache.h"
 #include "vcp/vault/vault_client.h"
 
@@ -86,7 +86,7 @@ struct MountResult {
 class Mounter {
  public:
   // All references must outlive the Mounter.
-  Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options);
+  Mounter(http::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options);
 
   // Performs one Mount. Thread-safe; Mounts run concurrently. Every Vault
   // call ends by `deadline`. Errors carry a code that says what went wrong
@@ -105,7 +105,7 @@ class Mounter {
   int RevokeCachedTokens(vault::Deadline deadline) const;
 
  private:
-  vault::HttpTransport* transport_;
+  http::HttpTransport* transport_;
   vault::TokenCache* tokens_;
   MounterOptions options_;
   mutable vault::HealthyAddressMemory addresses_;  // which Vault address answered last

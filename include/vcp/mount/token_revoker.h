@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "vcp/vault/http_transport.h"
+#include "vcp/http/http_transport.h"
 #include "vcp/vault/token_cache.h"
 #include "vcp/vault/vault_client.h"
 
@@ -26,7 +26,7 @@ class TokenRevoker {
   // `transport`, `addresses` (which node of an address list answered
   // last; may be null) and `policy` (where redirects may go; null: anywhere)
   // must outlive the revoker.
-  TokenRevoker(vault::HttpTransport& transport, vault::RetryPolicy retry,
+  TokenRevoker(http::HttpTransport& transport, vault::RetryPolicy retry,
                vault::HealthyAddressMemory* addresses = nullptr, const vault::AddressPolicy* policy = nullptr);
   // Stops the background worker; revocations still queued are dropped (the
   // tokens expire with their TTL).
@@ -50,7 +50,7 @@ class TokenRevoker {
   bool Revoke(vault::PodSession& session, vault::Deadline deadline);
   void Work();
 
-  vault::HttpTransport* transport_;
+  http::HttpTransport* transport_;
   vault::RetryPolicy retry_;
   vault::HealthyAddressMemory* addresses_;
   const vault::AddressPolicy* policy_;

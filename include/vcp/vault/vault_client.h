@@ -19,7 +19,7 @@
 #include "vcp/vault/address_list.h"
 #include "vcp/vault/address_policy.h"
 #include "vcp/vault/connection_config.h"
-#include "vcp/vault/http_transport.h"
+#include "vcp/http/http_transport.h"
 #include "vcp/vault/secret_path.h"
 
 namespace vcp::vault {
@@ -47,7 +47,7 @@ class VaultClient {
  public:
   // A response and where it came from (used by the request helpers).
   struct Answer {
-    HttpResponse response;
+    http::HttpResponse response;
     std::string where;  // "<METHOD> <url>" of the request that was answered
   };
 
@@ -64,7 +64,7 @@ class VaultClient {
   // followed, re-sending the body, unless it would downgrade https to http,
   // leave the /v1/ API, or go to an origin `policy` (may be null: any) does
   // not allow. `policy` must outlive the client.
-  static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config,
+  static absl::StatusOr<VaultClient> Create(http::HttpTransport& transport, ConnectionConfig config,
                                             RetryPolicy retry = RetryPolicy(),
                                             HealthyAddressMemory* memory = nullptr,
                                             const AddressPolicy* policy = nullptr);
@@ -105,7 +105,7 @@ class VaultClient {
   const ConnectionConfig& config() const { return config_; }
 
  private:
-  VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
+  VaultClient(http::HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
               std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory, const AddressPolicy* policy);
 
   // Sends with retries, failover and redirects. `operation` labels the
@@ -117,21 +117,21 @@ class VaultClient {
 
   // One round over the address list: each address in turn (from the
   // remembered one) until one can serve.
-  absl::StatusOr<Answer> SendToCluster(const std::string& operation, HttpRequest request,
+  absl::StatusOr<Answer> SendToCluster(const std::string& operation, http::HttpRequest request,
                                        const std::string& target, Deadline deadline) const;
 
   // One address: the request, and one redirect when the answer is one.
-  absl::StatusOr<Answer> SendFollowingRedirect(const std::string& operation, HttpRequest request,
+  absl::StatusOr<Answer> SendFollowingRedirect(const std::string& operation, http::HttpRequest request,
                                                const VaultEndpoint& endpoint) const;
 
   // One HTTP exchange, with its metric.
-  absl::StatusOr<HttpResponse> SendOnce(const std::string& operation, const HttpRequest& request,
+  absl::StatusOr<http::HttpResponse> SendOnce(const std::string& operation, const http::HttpRequest& request,
                                         const VaultEndpoint& endpoint) const;
 
   // Parses a login or renew response's auth block.
-  absl::StatusOr<LoginResult> ParseAuth(const std::string& where, const HttpResponse& response) const;
+  absl::StatusOr<LoginResult> ParseAuth(const std::string& where, const http::HttpResponse& response) const;
 
-  HttpTransport* transport_;
+  http::HttpTransport* transport_;
   ConnectionConfig config_;
   RetryPolicy retry_;
   std::vector<VaultEndpoint> endpoints_;  // at least one

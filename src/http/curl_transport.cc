@@ -1,5 +1,5 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
-#include "vcp/vault/curl_transport.h"
+#include "vcp/http/curl_transport.h"
 
 #include <curl/curl.h>
 
@@ -15,7 +15,7 @@
 #include "absl/strings/strip.h"
 #include "vcp/util/text.h"
 
-namespace vcp::vault {
+namespace vcp::http {
 namespace {
 
 constexpr size_t kMaxIdleHandles = 64;
@@ -278,4 +278,4 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   return response;
 }
 
-}  // namespace vcp::vault
+}  // namespace vcp::http

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "vcp/vault/http_transport.h"
+#include "vcp/http/http_transport.h"
 
-namespace vcp::vault {
+namespace vcp::http {
 
 struct CurlTransportOptions {
   // Bytes of CA directory bundles kept in memory (-max-ca-cache-bytes), an
@@ -60,4 +60,4 @@ class CurlTransport final : public HttpTransport {
   size_t ca_cache_bytes();
 };
 
-}  // namespace vcp::vault
+}  // namespace vcp::http

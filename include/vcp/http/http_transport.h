@@ -1,8 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // The one network seam: an HTTP request goes in, a response (or a transport
-// failure) comes out. The Vault client is written against this interface;
-// production uses CurlTransport, unit tests a scripted fake.
+// failure) comes out. The Vault and Kubernetes clients are written against
+// this interface; production uses CurlTransport, unit tests a scripted fake.
 #pragma once
 
 #include <chrono>
@@ -14,9 +14,20 @@
 
 #include "absl/status/statusor.h"
 #include "vcp/util/byte_budget.h"
-#include "vcp/vault/connection_config.h"
 
-namespace vcp::vault {
+namespace vcp::http {
+
+// TLS settings for a connection. Paths are on the provider's own filesystem.
+struct TlsConfig {
+  std::string ca_cert;       // PEM file of trusted CAs; wins over ca_directory
+  std::string ca_directory;  // directory of PEM CAs (c_rehash layout or plain files)
+  std::string server_name;   // name to verify (and send as SNI) instead of the URL host
+  std::string client_cert;   // PEM client certificate; requires client_key
+  std::string client_key;    // PEM client key; requires client_cert
+  bool skip_verify = false;  // do not verify the server's certificate (insecure)
+
+  bool operator==(const TlsConfig&) const = default;
+};
 
 struct HttpRequest {
   std::string method = "GET";
@@ -50,4 +61,4 @@ class HttpTransport {
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-}  // namespace vcp::vault
+}  // namespace vcp::http
