@@ -38,6 +38,7 @@ struct DaemonConfig {
   int max_total_response_bytes = 32 << 20;   // the same over every Mount in flight
   int max_objects_bytes = 256 << 10;         // size of a class's `objects` text
   int objects_cache_bytes = 4 << 20;         // parsed `objects` kept in memory; 0: none
+  int max_lease_cache_bytes = 16 << 20;      // leased responses kept for reuse, over every pod; 0: no limit
   int max_ca_cache_bytes = 4 << 20;          // CA directory bundles kept in memory; 0: none
   std::chrono::milliseconds session_idle_timeout{3600000};  // drop a pod's session unused this long; 0: never
   // Beyond the incumbent's flags:

@@ -1,8 +1,10 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
-// The one network seam: an HTTP request goes in, a response (or a transport
-// failure) comes out. The Vault and Kubernetes clients are written against
-// this interface; production uses CurlTransport, unit tests a scripted fake.
+// The one network seam: an HTTP request goes in, and later a response (or a
+// transport failure) comes out through a callback. Nothing waits on a thread
+// for the network: a Mount that waits for Vault holds no thread at all. The
+// Vault and Kubernetes clients are written against this interface;
+// production uses CurlTransport (one event loop), unit tests a scripted fake.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "vcp/util/byte_budget.h"
 
@@ -49,16 +52,22 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names lower-cased
 };
 
+// Receives the outcome of one request.
+using HttpCallback = absl::AnyInvocable<void(absl::StatusOr<HttpResponse>)>;
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
 
-  // Performs `request`. Any HTTP status is a successful result. Transport
-  // failures: Unavailable (cannot connect, connection reset), DeadlineExceeded
-  // (timeout), FailedPrecondition (TLS verification or TLS material problems:
-  // the text says which), ResourceExhausted (the body is over 32 MiB, or the
-  // request's response_budget refused it: the text is the budget's). Thread-safe.
-  virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+  // Starts `request` and returns at once. `done` runs exactly once, on a
+  // transport thread, or inside Send when the request cannot even start; it
+  // must not block. Any HTTP status is a successful result. Transport
+  // failures: Unavailable (cannot connect, connection reset, the transport
+  // is shutting down), DeadlineExceeded (timeout), FailedPrecondition (TLS
+  // verification or TLS material problems: the text says which),
+  // ResourceExhausted (the body is over 32 MiB, or the request's
+  // response_budget refused it: the text is the budget's). Thread-safe.
+  virtual void Send(HttpRequest request, HttpCallback done) = 0;
 };
 
 }  // namespace vcp::http

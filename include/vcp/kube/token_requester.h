@@ -22,8 +22,8 @@ struct PodIdentity {
 
 // Creates a service-account token for `pod` with `audience` (empty: the API
 // server's default audiences). PermissionDenied names the pod and the RBAC
-// permission the provider lacks.
-absl::StatusOr<std::string> RequestPodToken(KubeClient& client, const PodIdentity& pod, const std::string& audience,
-                                            Deadline deadline);
+// permission the provider lacks. `done` runs as for KubeClient calls.
+void RequestPodToken(KubeClient& client, const PodIdentity& pod, const std::string& audience, Deadline deadline,
+                     Callback<std::string> done);
 
 }  // namespace vcp::kube

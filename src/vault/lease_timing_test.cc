@@ -1,11 +1,11 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
-#include "vcp/mount/lease_timing.h"
+#include "vcp/vault/lease_timing.h"
 
 #include <gmock/gmock.h>
 
 #include <limits>
 
-namespace vcp::mount {
+namespace vcp::vault {
 namespace {
 
 using std::chrono::seconds;
@@ -73,4 +73,4 @@ TEST(RenewalWorthKeepingTest, AThirdOfTheLoginTtlAndWithinRange) {
 }
 
 }  // namespace
-}  // namespace vcp::mount
+}  // namespace vcp::vault
