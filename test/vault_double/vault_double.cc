@@ -313,6 +313,14 @@ void VaultDouble::ExpireAllTokens() {
     RevokeLeasesOf(token.accessor);  // Vault's expiration manager revokes an expired token's leases
   }
 }
+std::vector<std::string> VaultDouble::IssuedTokens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> issued;
+  for (const auto& [id, token] : tokens_) {
+    if (!token.root) issued.push_back(id);
+  }
+  return issued;
+}
 int64_t VaultDouble::Count(const std::string& key) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = counters_.find(key);

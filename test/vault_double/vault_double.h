@@ -87,6 +87,8 @@ class VaultDouble {
   void SetLatency(std::chrono::milliseconds latency);
   // Every issued token expires now (as when its TTL runs out).
   void ExpireAllTokens();
+  // Every token the double has issued (by login), expired or not; never the root token.
+  std::vector<std::string> IssuedTokens() const;
 
   // Leases not yet revoked (database credentials, leased certificates). A
   // lease is revoked with the token that created it (revoke-self, expiry).
