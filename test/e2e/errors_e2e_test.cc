@@ -150,7 +150,7 @@ TEST_F(ErrorsE2eTest, GarbageResponsesGiveClearErrorsAndTheDaemonKeepsServing) {
     auto out = Send(Mount(kOneObject, pod));
     EXPECT_FALSE(out.status.ok()) << c.expect;
     EXPECT_THAT(out.status.error_message(), HasSubstr(c.expect));
-    EXPECT_NE(out.status.error_code(), grpc::StatusCode::UNAVAILABLE) << c.expect << " is not transient";
+    EXPECT_EQ(out.status.error_code(), grpc::StatusCode::INTERNAL) << c.expect << " is not transient";
   }
   // A proxy's 502 is transient: UNAVAILABLE, which the driver retries.
   vault_->ClearFaults();

@@ -30,8 +30,16 @@ TEST_F(ExamplesE2eTest, EveryDocumentedSecretProviderClassMounts) {
     mount.tokens[audience] = Jwt(mount.pod, audience);
     auto out = Send(mount);
     ASSERT_TRUE(out.status.ok()) << out.status.error_message();
-    EXPECT_GT(out.response.files_size(), 0);
-    EXPECT_EQ(out.response.files_size(), out.response.object_version_size());
+    // One file and one version per object the class names, each non-empty.
+    const YAML::Node objects = YAML::Load(mount.parameters.at("objects"));
+    ASSERT_TRUE(objects.IsSequence());
+    EXPECT_EQ(out.response.files_size(), static_cast<int>(objects.size()));
+    EXPECT_EQ(out.response.object_version_size(), static_cast<int>(objects.size()));
+    for (const auto& object : objects) {
+      const std::string name = object["objectName"].as<std::string>();
+      EXPECT_FALSE(out.File(name).empty()) << name;
+      EXPECT_FALSE(out.Version(name).empty()) << name;
+    }
     ++mounted;
   }
   EXPECT_GE(mounted, 9);
