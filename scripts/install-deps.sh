@@ -10,6 +10,10 @@ apt-get install -y -qq --no-install-recommends \
   libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev \
   libgtest-dev libgmock-dev libcpp-httplib-dev prometheus-cpp-dev openssl \
   python3-yaml python3-jsonschema >/dev/null
+# The benchmark's fixed-answer Vault (bench/fixed_vault.h): nginx, and its echo module
+# for the rows with an added delay (bookworm's nginx-light is only a transitional
+# package for nginx). Without an init system the package starts no service.
+apt-get install -y -qq --no-install-recommends nginx libnginx-mod-http-echo >/dev/null
 # The container image test (test/image/): mmdebstrap makes the Debian base, podman
 # imports it, buildah builds the Dockerfile and runs the provider from the image.
 apt-get install -y -qq --no-install-recommends mmdebstrap buildah podman >/dev/null
