@@ -83,7 +83,7 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
     for (int p = 0; p < pods.size(); ++p) failures += Mount(*stub, pods.Request(p, parameters), 30) ? 0 : 1;
     vault.ResetCounters();
     for (int p = 0; p < pods.size(); ++p) failures += Mount(*stub, pods.Request(p, parameters), 30) ? 0 : 1;
-    std::printf("Vault requests per Mount of %d KV object%s (pods logged in): %.2f (%.2f logins)%s\n", k,
+    std::printf("- Vault requests per Mount of %d KV object%s (pods logged in): %.2f (%.2f logins)%s\n", k,
                 k == 1 ? "" : "s", static_cast<double>(vault.Count("total")) / pods.size(),
                 static_cast<double>(vault.Count("login")) / pods.size(),
                 failures > 0 ? absl::StrCat(" — ", failures, " Mounts failed").c_str() : "");
@@ -98,7 +98,7 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   for (int p = 0; p < pods.size(); ++p) Mount(*stub, pods.Request(p, rotation), 30);
   vault.ResetCounters();
   for (int p = 0; p < pods.size(); ++p) Mount(*stub, pods.Request(p, rotation), 30);
-  std::printf("Rotation poll of %d mounted pods (2 static objects + a database username/password each), per pod: "
+  std::printf("- Rotation poll of %d mounted pods (2 static objects + a database username/password each), per pod: "
               "%.2f logins, %.2f new leases, %.2f reads of static objects, %.2f Vault requests in all\n",
               pods.size(), static_cast<double>(vault.Count("login")) / pods.size(),
               static_cast<double>(vault.Count("lease:new")) / pods.size(),
@@ -128,11 +128,11 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   for (auto& client : clients) client.join();
   const long peak = StatusKiB(provider->pid(), "VmHWM:"), loaded_anon = StatusKiB(provider->pid(), "RssAnon:");
   provider->Stop();
-  std::printf("Daemon memory: idle RSS %.1f MiB (%.1f MiB anonymous); peak RSS %.1f MiB with 1,000 cached pods and "
+  std::printf("- Daemon memory: idle RSS %.1f MiB (%.1f MiB anonymous); peak RSS %.1f MiB with 1,000 cached pods and "
               "256 concurrent Mounts in a fresh daemon (%.1f MiB anonymous after)%s\n",
               idle_rss / 1024.0, idle_anon / 1024.0, peak / 1024.0, loaded_anon / 1024.0,
               failures > 0 ? absl::StrCat(" — ", failures.load(), " Mounts failed").c_str() : "");
-  std::printf("Start to ready (exec until /health/ready is 200): %.1f ms\n", ready_ms);
+  std::printf("- Start to ready (exec until /health/ready is 200): %.1f ms\n", ready_ms);
   vault.Stop();
 }
 

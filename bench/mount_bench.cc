@@ -556,7 +556,7 @@ int Main(int argc, char** argv) {
   PrintMachine(flags);
   if (flags.ratio_rows) RatioRows(flags, dir).Run();
   if (flags.behaviour_rows) RunBehaviourRows(flags, dir);
-  std::printf("\nload average at the end: %s; the run took %.0f s\n", FirstLine("/proc/loadavg").c_str(),
+  std::printf("\n- load average at the end: %s; the run took %.0f s\n", FirstLine("/proc/loadavg").c_str(),
               std::chrono::duration<double>(Clock::now() - started).count());
   std::system(absl::StrCat("rm -rf ", dir).c_str());
   curl_global_cleanup();

@@ -8,6 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${SKIP_DEPS:-0}" != 1 ]]; then bash scripts/install-deps.sh; fi
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake --preset release >/dev/null
-cmake --build --preset release --target vault-csi-provider mount_bench noop_provider
+cmake --preset release >&2
+cmake --build --preset release --target vault-csi-provider mount_bench noop_provider >&2
 exec build/release/bench/mount_bench -provider=build/release/src/vault-csi-provider "$@"
