@@ -14,9 +14,15 @@ absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
 }
 
+// "POST <address>/v1/auth/<mount>/login", for messages.
+std::string LoginRequest(const LoginSpec& login) {
+  return absl::StrCat("POST ", login.client.DisplayUrl(absl::StrCat("/v1/auth/", Shorten(login.auth_mount), "/login")));
+}
+
 std::string WaitTimeout(const LoginSpec& login) {
   return absl::StrCat("the Mount's deadline passed while waiting for another Mount's Vault login with role ",
-                      QuoteShortened(login.role), " at auth mount ", QuoteShortened(login.auth_mount));
+                      QuoteShortened(login.role), " at auth mount ", QuoteShortened(login.auth_mount), " (",
+                      LoginRequest(login), ")");
 }
 
 // A waiter's view of a flight's result: it did not log in itself.
@@ -75,7 +81,8 @@ FlightLeader<TokenGrant> TokenSession::LeadLocked(std::unique_lock<std::mutex>& 
   FlightLeader<TokenGrant> leader(flight, absl::InternalError("the Vault login ended without a result"));
   flight->Wait(*clock_, deadline,
                absl::StrCat("the Mount's deadline passed while ", doing, " with role ", QuoteShortened(login.role),
-                            " at auth mount ", QuoteShortened(login.auth_mount)),
+                            " at auth mount ", QuoteShortened(login.auth_mount), " (", LoginRequest(login),
+                            ": Vault did not answer in time)"),
                std::move(done));
   return leader;
 }
