@@ -8,7 +8,7 @@ apt-get install -y -qq --no-install-recommends \
   ca-certificates cmake ninja-build g++ clang libclang-rt-14-dev ccache pkg-config git procps \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev \
-  libgtest-dev libgmock-dev libcpp-httplib-dev prometheus-cpp-dev openssl \
+  libgtest-dev libgmock-dev libcpp-httplib-dev prometheus-cpp-dev libre2-dev openssl \
   python3-yaml python3-jsonschema >/dev/null
 # The benchmark's fixed-answer Vault (bench/fixed_vault.h): nginx, and its echo module
 # for the rows with an added delay (bookworm's nginx-light is only a transitional
