@@ -28,33 +28,6 @@ struct UnspokenNumber {
   bool overflows = false;
 };
 
-// Whether `token` is a number by JSON's grammar:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?
-bool IsJsonNumber(std::string_view token) {
-  size_t i = 0;
-  auto digits = [&] {
-    const size_t start = i;
-    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
-    return i - start;
-  };
-  if (i < token.size() && token[i] == '-') ++i;
-  if (i < token.size() && token[i] == '0') {
-    ++i;
-  } else if (digits() == 0) {
-    return false;
-  }
-  if (i < token.size() && token[i] == '.') {
-    ++i;
-    if (digits() == 0) return false;
-  }
-  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
-    ++i;
-    if (i < token.size() && (token[i] == '-' || token[i] == '+')) ++i;
-    if (digits() == 0) return false;
-  }
-  return i == token.size();
-}
-
 // Whether strtod, as nlohmann's lexer uses it, takes `token` beyond double.
 // Only a token with an exponent or over 308 digits can get there, so strtod
 // runs for few tokens.
@@ -177,6 +150,31 @@ class NumberKeepingBuilder final : public nlohmann::json_sax<nlohmann::json> {
 };
 
 }  // namespace
+
+bool IsJsonNumber(std::string_view token) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (digits() == 0) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '-' || token[i] == '+')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == token.size();
+}
 
 size_t JsonNestingDepth(std::string_view text, size_t limit) {
   size_t depth = 0;

@@ -26,6 +26,10 @@ inline constexpr size_t kMaxJsonDepth = 128;
 // any bytes (invalid JSON gives some depth; the parser rejects it later).
 size_t JsonNestingDepth(std::string_view text, size_t limit);
 
+// Whether `text` is exactly one number by JSON's grammar:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? (no sign '+', no spaces).
+bool IsJsonNumber(std::string_view text);
+
 // Parses `text` as JSON. InvalidArgument "nests deeper than 128 levels" when
 // it nests deeper than `max_depth`, InvalidArgument "not valid JSON" when it
 // does not parse. The messages never quote the text.
