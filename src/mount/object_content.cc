@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "vcp/util/encoding.h"
 #include "vcp/util/go_json.h"
+#include "vcp/util/json_number.h"
 #include "vcp/util/text.h"
 
 namespace vcp::mount {
@@ -37,7 +38,7 @@ std::string KeyNames(const nlohmann::json& data) {
 std::string EnvelopeJson(const nlohmann::json& envelope) {
   auto number_or_zero = [&](const char* key) {
     const nlohmann::json& v = Field(envelope, key);
-    return v.is_number() ? GoJsonEncode(v) : std::string("0");
+    return v.is_number() || IsNumberText(v) ? GoJsonEncode(v) : std::string("0");
   };
   const nlohmann::json& request_id = Field(envelope, "request_id");
   const nlohmann::json& lease_id = Field(envelope, "lease_id");

@@ -20,6 +20,9 @@ namespace vcp::mount {
 //  - otherwise the key's value from data.data when that is an object (KV v2),
 //    else from data; strings raw, anything else as compact Go-style JSON;
 //    then decoded per `encoding`.
+// Numbers parsed with ParseUntrustedJsonKeepingNumbers keep Vault's text
+// everywhere: a number value is written as its text, and number texts inside
+// objects, arrays and the envelope are written verbatim.
 // Errors (InvalidArgument): the key is missing (names the key, the Vault path
 // and the keys that do exist) or the value does not decode.
 absl::StatusOr<std::string> RenderObjectContent(const SecretObject& object,
