@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   if (!vcp::SetupLogging(config.log_level, config.log_format)) {
     spdlog::warn("unknown -log-level \"{}\", using info", config.log_level);
   }
+  for (const std::string& warning : parsed->warnings) spdlog::warn("{}", warning);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const absl::Status status = vcp::server::RunDaemon(config);
   curl_global_cleanup();
