@@ -123,20 +123,22 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, size_t depth, 
   }
   const std::string& text = node.Scalar();
   if (!IsPlainScalar(node)) return nlohmann::json(text);
-  static const std::set<std::string> kNull = {"", "~", "null", "Null", "NULL"};
-  static const std::set<std::string> kTrue = {"true", "True", "TRUE"};
-  static const std::set<std::string> kFalse = {"false", "False", "FALSE"};
-  if (kNull.count(text) > 0) return nlohmann::json(nullptr);
-  if (kTrue.count(text) > 0) return nlohmann::json(true);
-  if (kFalse.count(text) > 0) return nlohmann::json(false);
-  if (auto i = ParseYamlInt(text); i.has_value()) return nlohmann::json(*i);
-  if (IsYamlFloat(text)) {
-    const double d = std::strtod(text.c_str(), nullptr);
-    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", Quote(text)));
-    return nlohmann::json(d);
-  }
-  if (IsYamlInfinityOrNan(text)) {
-    return Invalid(absl::StrCat("unsupported value ", text, " (JSON has no infinity or NaN)"));
+  switch (ResolvePlainScalar(text)) {
+    case YamlScalarType::kNull:
+      return nlohmann::json(nullptr);
+    case YamlScalarType::kBool:
+      return nlohmann::json(text[0] == 't' || text[0] == 'T');
+    case YamlScalarType::kInt:
+      return nlohmann::json(*ParseYamlInt(text));
+    case YamlScalarType::kFloat: {
+      const double d = std::strtod(text.c_str(), nullptr);
+      if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", Quote(text)));
+      return nlohmann::json(d);
+    }
+    case YamlScalarType::kInfinityOrNan:
+      return Invalid(absl::StrCat("unsupported value ", text, " (JSON has no infinity or NaN)"));
+    case YamlScalarType::kString:
+      break;
   }
   return nlohmann::json(text);
 }
@@ -416,6 +418,17 @@ absl::StatusOr<Encoding> ParseEncoding(const std::string& text) {
   if (lower == "base64") return Encoding::kBase64;
   if (lower == "hex") return Encoding::kHex;
   return Invalid("invalid encoding type. Should be utf-8, base64, or hex");
+}
+
+YamlScalarType ResolvePlainScalar(const std::string& text) {
+  static const std::set<std::string> kNull = {"", "~", "null", "Null", "NULL"};
+  static const std::set<std::string> kBool = {"true", "True", "TRUE", "false", "False", "FALSE"};
+  if (kNull.count(text) > 0) return YamlScalarType::kNull;
+  if (kBool.count(text) > 0) return YamlScalarType::kBool;
+  if (ParseYamlInt(text).has_value()) return YamlScalarType::kInt;
+  if (IsYamlFloat(text)) return YamlScalarType::kFloat;
+  if (IsYamlInfinityOrNan(text)) return YamlScalarType::kInfinityOrNan;
+  return YamlScalarType::kString;
 }
 
 std::optional<int64_t> ParseYamlInt(const std::string& text) {
@@ -703,11 +716,12 @@ absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_t
 }
 
 std::vector<ClassProblem> CheckClassParameters(const std::map<std::string, std::string>& parameters,
-                                               const ParseOptions& options) {
+                                               const ParseOptions& options, MountParams* parsed) {
   ParseOptions uncached = options;
   uncached.objects_cache = nullptr;  // every problem, not the cache's first
   Problems problems;
-  ParseParameters(parameters, nullptr, uncached, &problems);
+  MountParams params = ParseParameters(parameters, nullptr, uncached, &problems);
+  if (parsed != nullptr) *parsed = std::move(params);
   return problems.Take();
 }
 

@@ -144,14 +144,21 @@ struct ClassProblem {
 // attributes, service account tokens, target path, permission) is not
 // checked, nor what depends on the node (-allowed-vault-addrs,
 // -allow-class-tls-settings: see operator_policy.h). Empty when the class is
-// valid. For `vault-csi-provider validate`.
+// valid. `parsed`, when not null, receives what could be parsed (for the
+// node's checks). For `vault-csi-provider validate`.
 std::vector<ClassProblem> CheckClassParameters(const std::map<std::string, std::string>& parameters,
-                                               const ParseOptions& options = ParseOptions());
+                                               const ParseOptions& options = ParseOptions(),
+                                               MountParams* parsed = nullptr);
 
 // Checks a Vault namespace (X-Vault-Namespace) named by a class or an object:
 // no control characters, which would otherwise reach an HTTP header.
 // InvalidArgument `invalid <parameter> "...": contains a control character`.
 absl::Status ValidateVaultNamespace(const std::string& parameter, const std::string& ns);
+
+// What yaml.v3 (the incumbent's YAML decoder) reads a plain (unquoted) YAML
+// scalar as. An integer beyond int64 is kFloat, as yaml.v3 has it.
+enum class YamlScalarType { kString, kNull, kBool, kInt, kFloat, kInfinityOrNan };
+YamlScalarType ResolvePlainScalar(const std::string& text);
 
 // Parses a YAML plain scalar as yaml.v3 does for an integer (0600, 0o600,
 // 0x180, 0b1, 1_000, +/-). nullopt when it is not an integer.
