@@ -37,19 +37,17 @@ bool OverflowsDouble(std::string_view token) {
   return !std::isfinite(std::strtod(copy.c_str(), nullptr));
 }
 
-// One linear pass over `text` that finds every number token outside strings
-// and lists those the SAX parse would lose. Exact for valid JSON (outside
-// strings only numbers contain digits); for invalid JSON the parse fails and
-// the list is not used.
-std::vector<UnspokenNumber> FindUnspokenNumbers(std::string_view text) {
-  std::vector<UnspokenNumber> found;
-  size_t ordinal = 0;
+// Calls `visit(&i)` for every index `i` of `text` outside string literals,
+// in order; `visit` may move `i` past what it consumed, and returns false to
+// stop. Linear, no allocation, total on any bytes.
+template <typename Visit>
+void ScanOutsideStrings(std::string_view text, Visit visit) {
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
       if (c == '\\') {
-        ++i;
+        ++i;  // the escaped character cannot end the string
       } else if (c == '"') {
         in_string = false;
       }
@@ -59,16 +57,30 @@ std::vector<UnspokenNumber> FindUnspokenNumbers(std::string_view text) {
       in_string = true;
       continue;
     }
-    if (c != '-' && (c < '0' || c > '9')) continue;
-    const size_t start = i;
-    while (i + 1 < text.size() && IsNumberChar(text[i + 1])) ++i;
-    const std::string_view token = text.substr(start, i - start + 1);
+    if (!visit(&i)) return;
+  }
+}
+
+// One linear pass over `text` that finds every number token outside strings
+// and lists those the SAX parse would lose. Exact for valid JSON (outside
+// strings only numbers contain digits); for invalid JSON the parse fails and
+// the list is not used.
+std::vector<UnspokenNumber> FindUnspokenNumbers(std::string_view text) {
+  std::vector<UnspokenNumber> found;
+  size_t ordinal = 0;
+  ScanOutsideStrings(text, [&](size_t* i) {
+    const char c = text[*i];
+    if (c != '-' && (c < '0' || c > '9')) return true;
+    const size_t start = *i;
+    while (*i + 1 < text.size() && IsNumberChar(text[*i + 1])) ++*i;
+    const std::string_view token = text.substr(start, *i - start + 1);
     // Only a valid number is replaced for the parser: patching an invalid
     // one (`01e400`) would make the text valid.
     const bool overflows = IsJsonNumber(token) && OverflowsDouble(token);
     if (token == "-0" || overflows) found.push_back({ordinal, start, token.size(), overflows});
     ++ordinal;
-  }
+    return true;
+  });
   return found;
 }
 
@@ -179,27 +191,17 @@ bool IsJsonNumber(std::string_view token) {
 size_t JsonNestingDepth(std::string_view text, size_t limit) {
   size_t depth = 0;
   size_t deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // the escaped character cannot end the string
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
+  ScanOutsideStrings(text, [&](size_t* i) {
+    const char c = text[*i];
+    if (c == '[' || c == '{') {
       if (++depth > deepest) deepest = depth;
-      if (deepest > limit) return limit + 1;
+      if (deepest > limit) return false;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
-  }
-  return deepest;
+    return true;
+  });
+  return deepest > limit ? limit + 1 : deepest;
 }
 
 absl::StatusOr<nlohmann::json> ParseUntrustedJson(std::string_view text, size_t max_depth) {
