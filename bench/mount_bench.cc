@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -32,8 +33,9 @@
 #include "v1alpha1/service.grpc.pb.h"
 #include "vault_double/vault_double.h"
 #include "vcp/config/flag_set.h"
-#include "vcp/util/concurrency.h"
-#include "vcp/vault/curl_transport.h"
+#include "vcp/util/clock.h"
+#include "vcp/util/metrics.h"
+#include "vcp/http/curl_transport.h"
 #include "vcp/vault/vault_client.h"
 
 namespace vcp::bench {
@@ -188,10 +190,14 @@ int Main(int argc, char** argv) {
   auto noop_server = builder.BuildAndStart();
   auto noop_stub = v1alpha1::CSIDriverProvider::NewStub(
       grpc::CreateChannel(absl::StrCat("unix:", dir, "/noop.sock"), grpc::InsecureChannelCredentials()));
-  vault::CurlTransport curl;
+  SystemClock clock;
+  Metrics metrics;
+  http::CurlTransport curl(clock);
   vault::ConnectionConfig connection;
   connection.address = vault.address();
-  const vault::VaultClient direct = vault::VaultClient::Create(curl, connection).value();
+  const vault::VaultClient direct =
+      vault::VaultClient::Create(vault::VaultContext{&curl, &clock, &metrics, nullptr, nullptr, {}}, connection)
+          .value();
 
   std::printf("\nmount_bench: %d pods, %d Mounts per client per row; ratios are provider / baseline\n\n", pods, mounts_per_client);
   std::printf("| Vault +ms | clients | objects | Mount p50 | p99 | baseline p50 | p99 | p50 ratio | Mounts/s | baseline/s | throughput ratio | Vault req/Mount |\n");
@@ -229,9 +235,14 @@ int Main(int argc, char** argv) {
           v1alpha1::VersionResponse response;
           noop_stub->Version(&context, request, &response);
           const auto deadline = Clock::now() + std::chrono::seconds(30);
-          ForEachConcurrently(paths.size(), 8, [&](size_t k) {
-            if (!direct.Request("GET", paths[k], std::nullopt, "root", deadline).ok()) ++failures;
-          });
+          std::vector<std::promise<bool>> done(paths.size());
+          for (size_t k = 0; k < paths.size(); ++k) {
+            direct.Request("GET", paths[k], std::nullopt, "root", deadline, nullptr,
+                           [&done, k](absl::StatusOr<nlohmann::json> r) { done[k].set_value(r.ok()); });
+          }
+          for (auto& d : done) {
+            if (!d.get_future().get()) ++failures;
+          }
         }, &base_seconds);
         const Stats p = Summarise(provider_ms, provider_seconds), b = Summarise(base_ms, base_seconds);
         std::printf("| %d | %d | %d | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.2fx | %.0f | %.0f | %.2fx | %.2f |%s\n", latency,

@@ -28,7 +28,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== ThreadSanitizer build (clang) and the concurrency, unit and Vault double tests"
 cmake --preset tsan >/dev/null
-cmake --build --preset tsan -j "$jobs" --target unit_tests concurrency_tests vault_double_tests
+cmake --build --preset tsan -j "$jobs" --target util_tests vault_tests config_tests kube_tests mount_tests server_tests \
+  concurrency_tests vault_double_tests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
   ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|double)$'
 

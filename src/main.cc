@@ -24,10 +24,10 @@ int main(int argc, char** argv) {
     return vcp::cli::RunValidate(std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout, std::cerr);
   }
   const std::vector<std::string> args(argv + 1, argv + argc);
-  auto parsed = vcp::config::ParseCommandLine(args, vcp::config::ProcessEnv);
+  auto parsed = vcp::config::ParseCommandLine(args, vcp::ProcessEnv);
   if (!parsed.ok()) {
     std::fprintf(stderr, "%s\n", std::string(parsed.status().message()).c_str());
-    auto usage = vcp::config::ParseCommandLine({"-h"}, vcp::config::ProcessEnv);
+    auto usage = vcp::config::ParseCommandLine({"-h"}, vcp::ProcessEnv);
     if (usage.ok()) std::fputs(usage->usage.c_str(), stderr);
     return 2;
   }

@@ -12,12 +12,6 @@
 
 namespace vcp::config {
 
-std::optional<std::string> ProcessEnv(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
-
 namespace {
 
 // A VAULT_* variable or its OpenBao twin BAO_*, as OpenBao's own client
@@ -156,6 +150,10 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   flags.Int("objects-cache-bytes", &c.objects_cache_bytes,
             "Memory for parsed 'objects' parameters kept between Mounts (LRU); a text larger than an "
             "eighth of it is parsed on every Mount. 0: no cache.");
+  flags.Int("max-lease-cache-bytes", &c.max_lease_cache_bytes,
+            "Memory for leased Vault responses (database credentials, certificates) kept for reuse by "
+            "later Mounts of the same pod, over every pod; a response that does not fit is read again "
+            "at the pod's next Mount. 0: no limit (each response is still at most 256 KiB).");
   flags.Int("max-ca-cache-bytes", &c.max_ca_cache_bytes,
             "Memory for CA bundles read from CA directories kept between requests (LRU, by directory); "
             "a bundle larger than a quarter of it is read on every request. 0: no cache.");
@@ -213,6 +211,7 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
         {"max-total-response-bytes", c.max_total_response_bytes},
         {"max-objects-bytes", c.max_objects_bytes},
         {"objects-cache-bytes", c.objects_cache_bytes},
+        {"max-lease-cache-bytes", c.max_lease_cache_bytes},
         {"max-ca-cache-bytes", c.max_ca_cache_bytes}}) {
     if (value < 0) {
       return absl::InvalidArgumentError(

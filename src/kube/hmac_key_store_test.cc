@@ -5,12 +5,12 @@
 #include <stdlib.h>
 
 #include <fstream>
-#include <future>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "support/fake_clock.h"
 #include "support/fake_transport.h"
+#include "support/pending.h"
 
 namespace vcp::kube {
 namespace {
@@ -29,25 +29,31 @@ class HmacKeyStoreTest : public ::testing::Test {
     char pattern[] = "/tmp/vcp-hmac-XXXXXX";
     dir_ = mkdtemp(pattern);
     std::ofstream(dir_ + "/token") << "t";
-    client_ = std::make_unique<KubeClient>(transport_, KubeConfig{"https://k8s:443", dir_ + "/ca.crt", dir_ + "/token", "csi"});
+    client_ = std::make_unique<KubeClient>(transport_, clock_,
+                                           KubeConfig{"https://k8s:443", dir_ + "/ca.crt", dir_ + "/token", "csi"});
   }
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
   std::unique_ptr<HmacKeyStore> Store() {
-    return std::make_unique<HmacKeyStore>(client_.get(), "hmac", "fallback", std::chrono::minutes(1),
-                                          [this] { return now_; });
+    return std::make_unique<HmacKeyStore>(client_.get(), clock_, "hmac", "fallback", std::chrono::minutes(1));
+  }
+  // The key a caller gets now (the fake transport answers at once).
+  std::string KeyNow(HmacKeyStore& store) {
+    testing::Pending<std::string> key;
+    store.Key(clock_.Now() + std::chrono::seconds(10), key.Callback());
+    return key.get().value();
   }
   std::string dir_;
   testing::FakeTransport transport_;
+  testing::FakeClock clock_;
   std::unique_ptr<KubeClient> client_;
-  std::chrono::steady_clock::time_point now_{};
 };
 
 TEST_F(HmacKeyStoreTest, ReadsAnExistingKeyAndCachesItForTheInterval) {
   transport_.Script("GET", kSecretPath, 200, SecretBody("a2V5LW9uZQ=="));  // "key-one"
   auto store = Store();
-  EXPECT_EQ(store->Key(), "key-one");
-  now_ += std::chrono::seconds(59);
-  EXPECT_EQ(store->Key(), "key-one");
+  EXPECT_EQ(KeyNow(*store), "key-one");
+  clock_.Advance(std::chrono::seconds(59));
+  EXPECT_EQ(KeyNow(*store), "key-one");
   EXPECT_EQ(transport_.requests().size(), 1u) << "no API call within the interval";
 }
 
@@ -55,7 +61,7 @@ TEST_F(HmacKeyStoreTest, CreatesAnImmutableKeyWhenAbsentAndPicksUpARotation) {
   transport_.Script("GET", kSecretPath, 404, R"({"kind":"Status","code":404})");
   transport_.Script("POST", "/api/v1/namespaces/csi/secrets", 201, "{}");
   auto store = Store();
-  const std::string created = store->Key();
+  const std::string created = KeyNow(*store);
   EXPECT_EQ(created.size(), 32u);
   auto body = nlohmann::json::parse(*transport_.requests().back().body);
   EXPECT_EQ(body["immutable"], true);
@@ -63,64 +69,57 @@ TEST_F(HmacKeyStoreTest, CreatesAnImmutableKeyWhenAbsentAndPicksUpARotation) {
   // An admin deletes the Secret and another node re-creates it: seen after the interval.
   transport_.Reset("GET", kSecretPath);
   transport_.Script("GET", kSecretPath, 200, SecretBody("a2V5LXR3bw=="));  // "key-two"
-  now_ += std::chrono::seconds(61);
-  EXPECT_EQ(store->Key(), "key-two");
+  clock_.Advance(std::chrono::seconds(61));
+  EXPECT_EQ(KeyNow(*store), "key-two");
 }
 
 TEST_F(HmacKeyStoreTest, LosingTheCreateRaceTakesTheWinnersKey) {
   transport_.Script("GET", kSecretPath, 404, "{}");
   transport_.Script("GET", kSecretPath, 200, SecretBody("d2lubmVy"));  // "winner"
   transport_.Script("POST", "/api/v1/namespaces/csi/secrets", 409, R"({"reason":"AlreadyExists"})");
-  EXPECT_EQ(Store()->Key(), "winner");
+  EXPECT_EQ(KeyNow(*Store()), "winner");
 }
 
 TEST_F(HmacKeyStoreTest, UnusableSecretGivesTheIncumbentsTextAndFallsBack) {
   transport_.Script("GET", kSecretPath, 200, R"({"kind":"Secret","data":{"other":"eA=="}})");
   auto store = Store();
-  EXPECT_THAT(std::string(store->FetchOrCreate().status().message()),
+  testing::Pending<std::string> fetched;
+  store->FetchOrCreate(clock_.Now() + std::chrono::seconds(5), fetched.Callback());
+  EXPECT_THAT(std::string(fetched.get().status().message()),
               HasSubstr("expected secret \"hmac\" to have a key \"key\"; delete the kubernetes secret to trigger an automatic regeneration"));
-  EXPECT_EQ(store->Key(), "fallback");
+  EXPECT_EQ(KeyNow(*store), "fallback");
 }
 
 TEST_F(HmacKeyStoreTest, ApiOutageKeepsTheLastGoodKey) {
   transport_.Script("GET", kSecretPath, 200, SecretBody("a2V5LW9uZQ=="));
   auto store = Store();
-  EXPECT_EQ(store->Key(), "key-one");
+  EXPECT_EQ(KeyNow(*store), "key-one");
   transport_.Fail("GET", kSecretPath, absl::UnavailableError("connection refused"));
-  now_ += std::chrono::minutes(2);
-  EXPECT_EQ(store->Key(), "key-one");
+  clock_.Advance(std::chrono::minutes(2));
+  EXPECT_EQ(KeyNow(*store), "key-one");
 }
 
 TEST_F(HmacKeyStoreTest, ASlowApiDoesNotHoldUpOtherCallers) {
   // The refresh hangs in the API until released; other callers must not wait for it.
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  class SlowTransport final : public vault::HttpTransport {
-   public:
-    explicit SlowTransport(std::shared_future<void> gate) : gate_(std::move(gate)) {}
-    absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest&) override {
-      gate_.wait();
-      return vault::HttpResponse{200, SecretBody("a2V5LXR3bw=="), {}};  // "key-two"
-    }
-   private:
-    std::shared_future<void> gate_;
-  } slow(released);
-  KubeClient slow_client(slow, client_->config());
-  HmacKeyStore slow_store(&slow_client, "hmac", "fallback", std::chrono::minutes(1), [this] { return now_; });
-  auto refreshing = std::async(std::launch::async, [&] { return slow_store.Key(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it start the fetch
-  auto other = std::async(std::launch::async, [&] { return slow_store.Key(); });
-  const bool answered = other.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
-  release.set_value();  // before asserting, so a regression fails instead of hanging
-  ASSERT_TRUE(answered) << "blocked behind the API call";
-  EXPECT_EQ(other.get(), "fallback") << "no key read yet: the per-process key";
-  EXPECT_EQ(refreshing.get(), "key-two");
-  EXPECT_EQ(slow_store.Key(), "key-two");
+  transport_.Script("GET", kSecretPath, 200, SecretBody("a2V5LXR3bw=="));  // "key-two"
+  transport_.Hold(kSecretPath);
+  auto store = Store();
+  testing::Pending<std::string> refreshing, other;
+  store->Key(clock_.Now() + std::chrono::seconds(10), refreshing.Callback());
+  store->Key(clock_.Now() + std::chrono::seconds(10), other.Callback());
+  EXPECT_FALSE(refreshing.ready()) << "the caller that refreshes waits for the Secret";
+  ASSERT_TRUE(other.ready()) << "blocked behind the API call";
+  EXPECT_EQ(other.get().value(), "fallback") << "no key read yet: the per-process key";
+  transport_.Release();
+  EXPECT_EQ(refreshing.get().value(), "key-two");
+  EXPECT_EQ(KeyNow(*store), "key-two");
+  EXPECT_EQ(transport_.requests().size(), 1u);
 }
 
 TEST_F(HmacKeyStoreTest, OutsideAClusterAlwaysTheFallback) {
-  HmacKeyStore store(nullptr, "hmac", "fallback", std::chrono::minutes(1));
-  EXPECT_EQ(store.Key(), "fallback");
+  HmacKeyStore store(nullptr, clock_, "hmac", "fallback", std::chrono::minutes(1));
+  EXPECT_EQ(KeyNow(store), "fallback");
+  EXPECT_TRUE(transport_.requests().empty());
 }
 
 }  // namespace

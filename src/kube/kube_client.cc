@@ -47,7 +47,7 @@ absl::StatusCode CodeForHttpStatus(int status) {
 }
 
 // The API server's metav1.Status message, or a description of the body.
-absl::Status ApiError(const std::string& where, const vault::HttpResponse& response) {
+absl::Status ApiError(const std::string& where, const http::HttpResponse& response) {
   const nlohmann::json body = ParseUntrustedJson(response.body).value_or(nlohmann::json());
   std::string message = body.is_object() && body.contains("message") && body["message"].is_string()
                             ? Shorten(body["message"].get<std::string>())
@@ -58,7 +58,7 @@ absl::Status ApiError(const std::string& where, const vault::HttpResponse& respo
 
 }  // namespace
 
-absl::StatusOr<KubeConfig> LoadInClusterConfig(const config::EnvLookup& env,
+absl::StatusOr<KubeConfig> LoadInClusterConfig(const EnvLookup& env,
                                                const std::string& service_account_dir) {
   const auto host = env("KUBERNETES_SERVICE_HOST");
   const auto port = env("KUBERNETES_SERVICE_PORT");
@@ -85,12 +85,12 @@ absl::StatusOr<KubeConfig> LoadInClusterConfig(const config::EnvLookup& env,
   return config;
 }
 
-KubeClient::KubeClient(vault::HttpTransport& transport, KubeConfig config)
-    : transport_(&transport), config_(std::move(config)) {}
+KubeClient::KubeClient(http::HttpTransport& transport, Clock& clock, KubeConfig config)
+    : transport_(&transport), clock_(&clock), config_(std::move(config)) {}
 
 absl::StatusOr<std::string> KubeClient::BearerToken() {
   // Projected tokens rotate; re-read the file at most once a minute, as client-go does.
-  const auto now = std::chrono::steady_clock::now();
+  const TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(mu_);
   if (token_.empty() || now - token_read_ > std::chrono::minutes(1)) {
     auto text = ReadFile(config_.token_file);
@@ -104,30 +104,34 @@ absl::StatusOr<std::string> KubeClient::BearerToken() {
   return token_;
 }
 
-absl::StatusOr<vault::HttpResponse> KubeClient::Call(const std::string& method, const std::string& path,
-                                                     const std::optional<std::string>& body, Deadline deadline) {
+void KubeClient::Call(const std::string& method, const std::string& path, std::optional<std::string> body,
+                      Deadline deadline, Callback<http::HttpResponse> done) {
   auto token = BearerToken();
-  if (!token.ok()) return token.status();
-  const auto remaining =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  if (remaining <= std::chrono::milliseconds(0)) {
-    return absl::DeadlineExceededError(absl::StrCat(method, " ", config_.api_url, path, ": deadline passed"));
+  if (!token.ok()) {
+    done(token.status());
+    return;
   }
-  vault::HttpRequest request;
+  const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_->Now());
+  if (remaining <= std::chrono::milliseconds(0)) {
+    done(absl::DeadlineExceededError(absl::StrCat(method, " ", config_.api_url, path, ": deadline passed")));
+    return;
+  }
+  http::HttpRequest request;
   request.method = method;
   request.url = absl::StrCat(config_.api_url, path);
-  request.body = body;
+  request.body = std::move(body);
   request.tls.ca_cert = config_.ca_file;
   request.timeout = std::min(remaining, std::chrono::milliseconds(30000));
   request.headers.emplace_back("Authorization", absl::StrCat("Bearer ", *token));
   request.headers.emplace_back("Accept", "application/json");
   request.headers.emplace_back("User-Agent", "vault-csi-provider");
-  return transport_->Send(request);
+  transport_->Send(std::move(request), std::move(done));
 }
 
-absl::StatusOr<std::string> KubeClient::CreateServiceAccountToken(
-    const std::string& ns, const std::string& service_account, const std::vector<std::string>& audiences,
-    const std::string& pod_name, const std::string& pod_uid, int64_t expiration_seconds, Deadline deadline) {
+void KubeClient::CreateServiceAccountToken(const std::string& ns, const std::string& service_account,
+                                           const std::vector<std::string>& audiences, const std::string& pod_name,
+                                           const std::string& pod_uid, int64_t expiration_seconds, Deadline deadline,
+                                           Callback<std::string> done) {
   const std::string path = absl::StrCat("/api/v1/namespaces/", ns, "/serviceaccounts/", service_account, "/token");
   const nlohmann::json body = {
       {"apiVersion", "authentication.k8s.io/v1"},
@@ -136,38 +140,59 @@ absl::StatusOr<std::string> KubeClient::CreateServiceAccountToken(
        {{"audiences", audiences},
         {"expirationSeconds", expiration_seconds},
         {"boundObjectRef", {{"kind", "Pod"}, {"apiVersion", "v1"}, {"name", pod_name}, {"uid", pod_uid}}}}}};
-  auto response = Call("POST", path, GoJsonEncode(body), deadline);
-  if (!response.ok()) return response.status();
-  const std::string where = absl::StrCat("POST ", path);
-  if (response->status != 200 && response->status != 201) return ApiError(where, *response);
-  const nlohmann::json parsed = ParseUntrustedJson(response->body).value_or(nlohmann::json());
-  if (!parsed.is_object() || !parsed.contains("status") || !parsed["status"].contains("token") ||
-      !parsed["status"]["token"].is_string()) {
-    return absl::InternalError(absl::StrCat(where, ": TokenRequest response has no status.token"));
-  }
-  return parsed["status"]["token"].get<std::string>();
+  Call("POST", path, GoJsonEncode(body), deadline,
+       [where = absl::StrCat("POST ", path), done = std::move(done)](
+           absl::StatusOr<http::HttpResponse> response) mutable {
+         if (!response.ok()) {
+           done(response.status());
+           return;
+         }
+         if (response->status != 200 && response->status != 201) {
+           done(ApiError(where, *response));
+           return;
+         }
+         const nlohmann::json parsed = ParseUntrustedJson(response->body).value_or(nlohmann::json());
+         if (!parsed.is_object() || !parsed.contains("status") || !parsed["status"].contains("token") ||
+             !parsed["status"]["token"].is_string()) {
+           done(absl::InternalError(absl::StrCat(where, ": TokenRequest response has no status.token")));
+           return;
+         }
+         done(parsed["status"]["token"].get<std::string>());
+       });
 }
 
-absl::StatusOr<Secret> KubeClient::GetSecret(const std::string& ns, const std::string& name, Deadline deadline) {
+void KubeClient::GetSecret(const std::string& ns, const std::string& name, Deadline deadline,
+                           Callback<Secret> done) {
   const std::string path = absl::StrCat("/api/v1/namespaces/", ns, "/secrets/", name);
-  auto response = Call("GET", path, std::nullopt, deadline);
-  if (!response.ok()) return response.status();
-  if (response->status != 200) return ApiError(absl::StrCat("GET ", path), *response);
-  const nlohmann::json parsed = ParseUntrustedJson(response->body).value_or(nlohmann::json());
-  if (!parsed.is_object()) return absl::InternalError(absl::StrCat("GET ", path, ": response is not JSON"));
-  Secret secret;
-  if (parsed.contains("data") && parsed["data"].is_object()) {
-    for (auto& [key, value] : parsed["data"].items()) {
-      if (!value.is_string()) continue;
-      auto decoded = DecodeBase64Std(value.get<std::string>());
-      if (decoded.ok()) secret.data[key] = std::move(*decoded);
-    }
-  }
-  return secret;
+  Call("GET", path, std::nullopt, deadline,
+       [path, done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
+         if (!response.ok()) {
+           done(response.status());
+           return;
+         }
+         if (response->status != 200) {
+           done(ApiError(absl::StrCat("GET ", path), *response));
+           return;
+         }
+         const nlohmann::json parsed = ParseUntrustedJson(response->body).value_or(nlohmann::json());
+         if (!parsed.is_object()) {
+           done(absl::InternalError(absl::StrCat("GET ", path, ": response is not JSON")));
+           return;
+         }
+         Secret secret;
+         if (parsed.contains("data") && parsed["data"].is_object()) {
+           for (auto& [key, value] : parsed["data"].items()) {
+             if (!value.is_string()) continue;
+             auto decoded = DecodeBase64Std(value.get<std::string>());
+             if (decoded.ok()) secret.data[key] = std::move(*decoded);
+           }
+         }
+         done(std::move(secret));
+       });
 }
 
-absl::Status KubeClient::CreateSecret(const std::string& ns, const std::string& name, const Secret& secret,
-                                      bool immutable, Deadline deadline) {
+void KubeClient::CreateSecret(const std::string& ns, const std::string& name, const Secret& secret, bool immutable,
+                              Deadline deadline, StatusCallback done) {
   const std::string path = absl::StrCat("/api/v1/namespaces/", ns, "/secrets");
   nlohmann::json data = nlohmann::json::object();
   for (const auto& [key, value] : secret.data) data[key] = EncodeBase64Std(value);
@@ -177,10 +202,16 @@ absl::Status KubeClient::CreateSecret(const std::string& ns, const std::string& 
                                {"type", "Opaque"},
                                {"immutable", immutable},
                                {"data", data}};
-  auto response = Call("POST", path, GoJsonEncode(body), deadline);
-  if (!response.ok()) return response.status();
-  if (response->status != 200 && response->status != 201) return ApiError(absl::StrCat("POST ", path), *response);
-  return absl::OkStatus();
+  Call("POST", path, GoJsonEncode(body), deadline,
+       [path, done = std::move(done)](absl::StatusOr<http::HttpResponse> response) mutable {
+         if (!response.ok()) {
+           done(response.status());
+         } else if (response->status != 200 && response->status != 201) {
+           done(ApiError(absl::StrCat("POST ", path), *response));
+         } else {
+           done(absl::OkStatus());
+         }
+       });
 }
 
 }  // namespace vcp::kube

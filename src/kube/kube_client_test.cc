@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/fake_clock.h"
 #include "support/fake_transport.h"
+#include "support/pending.h"
 
 namespace vcp::kube {
 namespace {
@@ -27,14 +29,15 @@ class KubeClientTest : public ::testing::Test {
   }
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
   void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ + "/" + name) << text; }
-  config::EnvLookup Env(std::map<std::string, std::string> values) {
+  EnvLookup Env(std::map<std::string, std::string> values) {
     return [values](const std::string& n) -> std::optional<std::string> {
       auto it = values.find(n);
       return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
     };
   }
-  Deadline Soon() { return std::chrono::steady_clock::now() + std::chrono::seconds(5); }
+  Deadline Soon() { return clock_.Now() + std::chrono::seconds(5); }
   std::string dir_;
+  testing::FakeClock clock_;
 };
 
 TEST_F(KubeClientTest, InClusterConfigFromEnvironmentAndServiceAccountDirectory) {
@@ -54,8 +57,10 @@ TEST_F(KubeClientTest, TokenRequestIsBoundToThePodWithTheAudience) {
   testing::FakeTransport t;
   t.Script("POST", "/api/v1/namespaces/prod/serviceaccounts/web/token", 201,
            R"({"status":{"token":"minted-jwt","expirationTimestamp":"2030-01-01T00:00:00Z"}})");
-  KubeClient client(t, KubeConfig{"https://k8s:443", dir_ + "/ca.crt", dir_ + "/token", "csi"});
-  auto token = client.CreateServiceAccountToken("prod", "web", {"vault"}, "web-1", "uid-1", 900, Soon());
+  KubeClient client(t, clock_, KubeConfig{"https://k8s:443", dir_ + "/ca.crt", dir_ + "/token", "csi"});
+  testing::Pending<std::string> pending;
+  client.CreateServiceAccountToken("prod", "web", {"vault"}, "web-1", "uid-1", 900, Soon(), pending.Callback());
+  auto token = pending.get();
   ASSERT_TRUE(token.ok()) << token.status();
   EXPECT_EQ(*token, "minted-jwt");
   const auto request = t.requests().at(0);
@@ -72,11 +77,14 @@ TEST_F(KubeClientTest, ApiErrorsCarryTheStatusMessageAndCode) {
   t.Script("GET", "/api/v1/namespaces/csi/secrets/k", 404,
            R"({"kind":"Status","status":"Failure","message":"secrets \"k\" not found","reason":"NotFound","code":404})");
   t.Script("POST", "/api/v1/namespaces/csi/secrets", 409, R"({"kind":"Status","message":"secrets \"k\" already exists","code":409})");
-  KubeClient client(t, KubeConfig{"https://k8s:443", dir_ + "/ca.crt", dir_ + "/token", "csi"});
-  auto get = client.GetSecret("csi", "k", Soon());
-  EXPECT_TRUE(absl::IsNotFound(get.status()));
-  EXPECT_THAT(std::string(get.status().message()), HasSubstr("secrets \"k\" not found"));
-  EXPECT_TRUE(absl::IsAlreadyExists(client.CreateSecret("csi", "k", Secret{{{"key", "x"}}}, true, Soon())));
+  KubeClient client(t, clock_, KubeConfig{"https://k8s:443", dir_ + "/ca.crt", dir_ + "/token", "csi"});
+  testing::Pending<Secret> get;
+  client.GetSecret("csi", "k", Soon(), get.Callback());
+  EXPECT_TRUE(absl::IsNotFound(get.get().status()));
+  EXPECT_THAT(std::string(get.get().status().message()), HasSubstr("secrets \"k\" not found"));
+  absl::Status created;
+  client.CreateSecret("csi", "k", Secret{{{"key", "x"}}}, true, Soon(), [&](absl::Status s) { created = s; });
+  EXPECT_TRUE(absl::IsAlreadyExists(created));
   auto create_body = nlohmann::json::parse(*t.requests().back().body);
   EXPECT_EQ(create_body["immutable"], true);
   EXPECT_EQ(create_body["data"]["key"], "eA==");

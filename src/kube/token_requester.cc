@@ -2,25 +2,31 @@
 #include "vcp/kube/token_requester.h"
 
 #include "absl/strings/str_cat.h"
+#include "vcp/util/text.h"
 
 namespace vcp::kube {
 
-absl::StatusOr<std::string> RequestPodToken(KubeClient& client, const mount::MountParams& params,
-                                            Deadline deadline) {
+void RequestPodToken(KubeClient& client, const PodIdentity& pod, const std::string& audience, Deadline deadline,
+                     Callback<std::string> done) {
   std::vector<std::string> audiences;
-  if (!params.audience.empty()) audiences.push_back(params.audience);
-  auto token = client.CreateServiceAccountToken(params.pod.ns, params.pod.service_account, audiences,
-                                                params.pod.name, params.pod.uid, 900, deadline);
-  if (token.ok()) return token;
-  std::string message = absl::StrCat("failed to create a service account token for requesting pod ", params.pod.ns,
-                                     "/", params.pod.name, ": ", token.status().message());
-  if (absl::IsPermissionDenied(token.status())) {
-    absl::StrAppend(&message,
-                    " (the provider's service account needs RBAC permission to create serviceaccounts/token; "
-                    "the Helm chart's ClusterRole grants it, or configure the CSI driver's tokenRequests so "
-                    "that no token has to be created)");
-  }
-  return absl::Status(token.status().code(), message);
+  if (!audience.empty()) audiences.push_back(audience);
+  client.CreateServiceAccountToken(
+      pod.ns, pod.service_account, audiences, pod.name, pod.uid, 900, deadline,
+      [who = absl::StrCat(Shorten(pod.ns), "/", Shorten(pod.name)), done = std::move(done)](absl::StatusOr<std::string> token) mutable {
+        if (token.ok()) {
+          done(std::move(token));
+          return;
+        }
+        std::string message = absl::StrCat("failed to create a service account token for requesting pod ", who, ": ",
+                                           token.status().message());
+        if (absl::IsPermissionDenied(token.status())) {
+          absl::StrAppend(&message,
+                          " (the provider's service account needs RBAC permission to create serviceaccounts/token; "
+                          "the Helm chart's ClusterRole grants it, or configure the CSI driver's tokenRequests so "
+                          "that no token has to be created)");
+        }
+        done(absl::Status(token.status().code(), message));
+      });
 }
 
 }  // namespace vcp::kube

@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "vcp/config/flag_set.h"
+#include "vcp/util/go_syntax.h"
 #include "vcp/mount/objects_cache.h"
 #include "vcp/util/byte_budget.h"
 #include "vcp/util/bounded_json.h"
@@ -573,7 +573,7 @@ MountParams ParseParameters(const Attributes& attributes, const DriverRequest* r
   if (auto skip = spelled({"vaultSkipTLSVerify", "baoSkipTLSVerify", "openbaoSkipTLSVerify"}, &skip_name);
       skip.has_value()) {
     bool ok = false;
-    c.skip_verify = config::ParseGoBool(*skip, &ok);
+    c.skip_verify = ParseGoBool(*skip, &ok);
     if (!ok) {
       c.skip_verify.reset();
       problems->Class(skip_name, absl::StrCat("failed to parse ", skip_name, ": strconv.ParseBool: parsing ",

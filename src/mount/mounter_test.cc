@@ -1,14 +1,15 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/mount/mounter.h"
 
+#include <dirent.h>
 #include <gmock/gmock.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <thread>
+#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "support/fake_clock.h"
 #include "support/fake_transport.h"
 
 namespace vcp::mount {
@@ -19,78 +20,156 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::FakeTransport;
 
+// What a Mount answered, once.
+struct Outcome {
+  bool answered = false;
+  int answers = 0;
+  absl::StatusOr<MountResult> result = absl::UnknownError("no answer");
+  MountReport report;
+};
+
+// A Mount started and not necessarily answered yet.
+using PendingMount = std::shared_ptr<Outcome>;
+
 class MounterTest : public ::testing::Test {
  protected:
-  MounterTest() : tokens_(100), signer_(std::string(32, 'k')) {
+  MounterTest() : signer_(std::string(32, 'k')) {
     options_.default_connection.address = "https://vault:8200";
-    options_.version_key = [] { return std::string(32, 'k'); };
+    options_.version_key = [](Deadline, Callback<std::string> done) { done(std::string(32, 'k')); };
   }
 
-  MountParams Params(const std::string& objects_yaml) {
-    MountParams p;
-    p.role_name = "app";
-    p.pod = {"web-1", "uid-1", "prod", "web"};
-    p.sa_tokens["vault"] = "jwt";
-    p.objects = ParseObjects(objects_yaml).value();
-    p.target_path = "/t";
-    return p;
+  // The attributes the driver sends for pod `pod` ("name" or "name/uid")
+  // mounting `objects_yaml`, with `extra` attributes added or replaced.
+  MountRequest Request(const std::string& objects_yaml, std::map<std::string, std::string> extra = {},
+                       const std::string& pod = "web-1") {
+    nlohmann::json attributes = {
+        {"roleName", "app"},
+        {"objects", objects_yaml},
+        {"secretProviderClass", "app-secrets"},
+        {"csi.storage.k8s.io/pod.name", pod},
+        {"csi.storage.k8s.io/pod.uid", "uid-" + pod},
+        {"csi.storage.k8s.io/pod.namespace", "prod"},
+        {"csi.storage.k8s.io/serviceAccount.name", "web"},
+        {"csi.storage.k8s.io/serviceAccount.tokens", R"({"vault":{"token":"jwt","expirationTimestamp":"2030-01-01T00:00:00Z"}})"},
+    };
+    for (auto& [key, value] : extra) {
+      if (value == "<unset>") {
+        attributes.erase(key);
+      } else {
+        attributes[key] = value;
+      }
+    }
+    return MountRequest{attributes.dump(), "{}", "/var/lib/kubelet/pods/x/volumes/y", "420"};
   }
 
-  absl::StatusOr<MountResult> Run(const MountParams& p) {
-    Mounter mounter(transport_, tokens_, options_);
-    return mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  Mounter& mounter() {
+    if (!mounter_) mounter_ = std::make_unique<Mounter>(MounterServices{&transport_, &clock_, &metrics_}, options_);
+    return *mounter_;
+  }
+  // A new Mounter with the current options_ (its sessions start empty).
+  void Remake() { mounter_.reset(); }
+
+  PendingMount Start(MountRequest request, std::chrono::milliseconds within = std::chrono::seconds(5),
+                     http::HttpTransport* transport = nullptr) {
+    auto outcome = std::make_shared<Outcome>();
+    Mounter& m = transport == nullptr ? mounter() : *(other_ = std::make_unique<Mounter>(
+                                                          MounterServices{transport, &clock_, &metrics_}, options_));
+    m.Mount(std::move(request), clock_.Now() + within, [outcome](absl::StatusOr<MountResult> result, MountReport report) {
+      outcome->answered = true;
+      ++outcome->answers;
+      outcome->result = std::move(result);
+      outcome->report = std::move(report);
+    });
+    return outcome;
+  }
+
+  // Mounts; the fake transport answers inside the call, and the clock runs
+  // any retry back-off, so the Mount has answered when this returns.
+  Outcome Run(MountRequest request) {
+    PendingMount pending = Start(std::move(request));
+    while (!pending->answered) {
+      const std::optional<std::chrono::nanoseconds> next = clock_.NextTaskIn();
+      if (!next.has_value()) break;
+      clock_.Advance(*next);
+    }
+    EXPECT_TRUE(pending->answered) << "a Mount whose Vault answers at once answers at once";
+    EXPECT_EQ(pending->answers, 1);
+    return *pending;
   }
 
   FakeTransport transport_;
-  vault::TokenCache tokens_;
+  testing::FakeClock clock_;
+  Metrics metrics_;
   VersionSigner signer_;
   MounterOptions options_;
+  std::unique_ptr<Mounter> mounter_;
+  std::unique_ptr<Mounter> other_;
 };
 
 TEST_F(MounterTest, LogsInOnceReadsEachDistinctRequestOnceAndKeepsObjectOrder) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/secret/data/db", 200, testing::KvV2Body(R"({"user":"u","pass":"p"})"));
-  auto result = Run(Params(R"(
+  auto out = Run(Request(R"(
 - {objectName: pass, secretPath: secret/data/db, secretKey: pass, filePermission: 0600}
 - {objectName: user, secretPath: /v1/secret/data/db, secretKey: user}
 )"));
-  ASSERT_TRUE(result.ok()) << result.status();
-  ASSERT_EQ(result->files.size(), 2u);
-  EXPECT_EQ(result->files[0].path, "pass");
-  EXPECT_EQ(result->files[0].contents, "p");
-  EXPECT_EQ(result->files[0].mode, 0600u);
-  EXPECT_EQ(result->files[1].mode, 0644u);
-  EXPECT_EQ(result->versions[1].id, "user");
-  EXPECT_EQ(result->versions[1].version, signer_.Sign(Params("- {objectName: user, secretPath: /v1/secret/data/db, secretKey: user}").objects[0], "u"));
+  ASSERT_TRUE(out.result.ok()) << out.result.status();
+  ASSERT_EQ(out.result->files.size(), 2u);
+  EXPECT_EQ(out.result->files[0].path, "pass");
+  EXPECT_EQ(out.result->files[0].contents, "p");
+  EXPECT_EQ(out.result->files[0].mode, 0600u);
+  EXPECT_EQ(out.result->files[1].mode, 0644u);
+  EXPECT_EQ(out.result->versions[1].id, "user");
+  EXPECT_EQ(out.result->versions[1].version,
+            signer_.Sign(ParseObjects("- {objectName: user, secretPath: /v1/secret/data/db, secretKey: user}")->at(0), "u"));
   EXPECT_EQ(transport_.CountOf("GET", "/v1/secret/data/db"), 1);
-  EXPECT_EQ(result->logins, 1);
-  EXPECT_EQ(result->vault_reads, std::vector<std::string>{"GET /v1/secret/data/db"});
+  EXPECT_EQ(out.report.logins, 1);
+  EXPECT_EQ(out.report.vault_reads, std::vector<std::string>{"GET /v1/secret/data/db"});
+  EXPECT_EQ(out.report.pod, "prod/web-1");
+  EXPECT_EQ(out.report.secret_provider_class, "app-secrets");
 }
 
 TEST_F(MounterTest, TokenIsReusedAcrossMountsOfThePod) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-  const auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-  ASSERT_TRUE(Run(p).ok());
-  auto second = Run(p);
-  ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->logins, 0);
+  const auto r = Request("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  ASSERT_TRUE(Run(r).result.ok());
+  auto second = Run(r);
+  ASSERT_TRUE(second.result.ok());
+  EXPECT_EQ(second.report.logins, 0);
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/"), 1);
+}
+
+TEST_F(MounterTest, ConcurrentMountsOfOnePodShareOneLogin) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  transport_.Hold("/v1/auth/");
+  std::vector<PendingMount> mounts;
+  for (int i = 0; i < 5; ++i) mounts.push_back(Start(Request("- {objectName: a, secretPath: kv/a, secretKey: k}")));
+  EXPECT_EQ(transport_.held(), 1u) << "the pod's Mounts wait for one login";
+  transport_.Release();
+  int logins = 0;
+  for (const auto& m : mounts) {
+    ASSERT_TRUE(m->answered && m->result.ok());
+    logins += m->report.logins;
+  }
+  EXPECT_EQ(logins, 1);
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 5);
 }
 
 TEST_F(MounterTest, ForbiddenCachedTokenTriggersOneReloginAndOneRetry) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("old"));
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("new"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v1"}})");
-  const auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-  ASSERT_TRUE(Run(p).ok());
+  const auto r = Request("- {objectName: a, secretPath: kv/a, secretKey: k}");
+  ASSERT_TRUE(Run(r).result.ok());
   transport_.Reset("GET", "/v1/kv/a");
   transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied"]})");
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v2"}})");
-  auto result = Run(p);
-  ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->files[0].contents, "v2");
-  EXPECT_EQ(result->logins, 1);
+  auto out = Run(r);
+  ASSERT_TRUE(out.result.ok()) << out.result.status();
+  EXPECT_EQ(out.result->files[0].contents, "v2");
+  EXPECT_EQ(out.report.logins, 1);
   const auto requests = transport_.requests();
   EXPECT_THAT(requests.back().headers, ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("new"))));
 }
@@ -98,9 +177,9 @@ TEST_F(MounterTest, ForbiddenCachedTokenTriggersOneReloginAndOneRetry) {
 TEST_F(MounterTest, DenialRightAfterAFreshLoginIsNotRetried) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
-  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"));
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_THAT(std::string(result.status().message()),
+  auto out = Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}"));
+  EXPECT_EQ(out.result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(out.result.status().message()),
               HasSubstr("couldn't read secret \"a\" from Vault path \"kv/a\": GET https://vault:8200/v1/kv/a: Vault answered 403: permission denied"));
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/"), 1);
   EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 1);
@@ -109,18 +188,16 @@ TEST_F(MounterTest, DenialRightAfterAFreshLoginIsNotRetried) {
 TEST_F(MounterTest, AnyFailingObjectFailsTheWholeMount) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}\n- {objectName: b, secretPath: kv/b, secretKey: k}"));
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(result.status().message()), HasSubstr("\"b\""));
+  auto out = Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}\n- {objectName: b, secretPath: kv/b, secretKey: k}"));
+  EXPECT_EQ(out.result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(out.result.status().message()), HasSubstr("\"b\""));
 }
 
 TEST_F(MounterTest, NoDriverTokenExplainsTokenRequestsAndCallsNoVault) {
-  auto p = Params("- {objectName: a, secretPath: kv/a}");
-  p.sa_tokens.clear();
-  p.audience = "custom";
-  auto result = Run(p);
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(result.status().message()), HasSubstr("tokenRequests[0].audience=custom"));
+  auto out = Run(Request("- {objectName: a, secretPath: kv/a}",
+                         {{"csi.storage.k8s.io/serviceAccount.tokens", "<unset>"}, {"audience", "custom"}}));
+  EXPECT_EQ(out.result.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(out.result.status().message()), HasSubstr("tokenRequests[0].audience=custom"));
   EXPECT_TRUE(transport_.requests().empty());
 }
 
@@ -128,15 +205,17 @@ TEST_F(MounterTest, WithoutADriverTokenTheFallbackTokenIsUsedOnlyForLogin) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
   int minted = 0;
-  options_.request_token = [&](const MountParams& p, vault::Deadline) -> absl::StatusOr<std::string> {
+  options_.auth.request_token = [&](const PodInfo& pod, const std::string& audience, Deadline,
+                                    Callback<std::string> done) {
     ++minted;
-    EXPECT_EQ(p.pod.name, "web-1");
-    return std::string("minted-jwt");
+    EXPECT_EQ(pod.name, "web-1");
+    EXPECT_EQ(audience, "");
+    done(std::string("minted-jwt"));
   };
-  auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-  p.sa_tokens.clear();
-  ASSERT_TRUE(Run(p).ok());
-  ASSERT_TRUE(Run(p).ok());
+  const auto r = Request("- {objectName: a, secretPath: kv/a, secretKey: k}",
+                         {{"csi.storage.k8s.io/serviceAccount.tokens", "<unset>"}});
+  ASSERT_TRUE(Run(r).result.ok());
+  ASSERT_TRUE(Run(r).result.ok());
   EXPECT_EQ(minted, 1) << "a cached Vault token needs no new JWT";
   EXPECT_THAT(*transport_.requests().at(0).body, HasSubstr("minted-jwt"));
 }
@@ -149,78 +228,82 @@ std::string LoginWithTtl(const std::string& token, int64_t ttl, bool renewable) 
 
 class MounterClockTest : public MounterTest {
  protected:
-  MounterClockTest() {
-    options_.now = [this] { return now_; };
-    transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-  }
-  MountParams P() { return Params("- {objectName: a, secretPath: kv/a, secretKey: k}"); }
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1)};
+  MounterClockTest() { transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})"); }
+  MountRequest P() { return Request("- {objectName: a, secretPath: kv/a, secretKey: k}"); }
 };
 
 TEST_F(MounterClockTest, RenewableTokenIsRenewedAtTwoThirdsOfItsTtl) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
   transport_.Script("POST", "/v1/auth/token/renew-self", 200, LoginWithTtl("tok", 3600, true));
-  ASSERT_TRUE(Run(P()).ok());
-  now_ += std::chrono::seconds(2399);
-  ASSERT_TRUE(Run(P()).ok());
+  ASSERT_TRUE(Run(P()).result.ok());
+  clock_.Advance(std::chrono::seconds(2399));
+  ASSERT_TRUE(Run(P()).result.ok());
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 0);
-  now_ += std::chrono::seconds(2);
-  ASSERT_TRUE(Run(P()).ok());
+  clock_.Advance(std::chrono::seconds(2));
+  ASSERT_TRUE(Run(P()).result.ok());
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 1);
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 1);
-  now_ += std::chrono::seconds(2401);  // the renewal granted another full TTL
-  ASSERT_TRUE(Run(P()).ok());
+  clock_.Advance(std::chrono::seconds(2401));  // the renewal granted another full TTL
+  ASSERT_TRUE(Run(P()).result.ok());
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 2);
 }
 
 TEST_F(MounterClockTest, NonRenewableOrCappedTokensAreReplacedByALogin) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("batch", 600, false));
-  ASSERT_TRUE(Run(P()).ok());
-  now_ += std::chrono::seconds(401);
+  ASSERT_TRUE(Run(P()).result.ok());
+  clock_.Advance(std::chrono::seconds(401));
   auto second = Run(P());
-  ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->logins, 1);
+  ASSERT_TRUE(second.result.ok());
+  EXPECT_EQ(second.report.logins, 1);
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 0);
   // A renewable token whose renewal is capped near its max TTL is replaced too.
   transport_.Reset("POST", "/v1/auth/kubernetes/login");
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3000, true));
   transport_.Script("POST", "/v1/auth/token/renew-self", 200, LoginWithTtl("tok", 60, true));
-  now_ += std::chrono::seconds(401);
-  ASSERT_TRUE(Run(P()).ok());  // login (the batch token expired), TTL 3000
-  now_ += std::chrono::seconds(2001);
+  clock_.Advance(std::chrono::seconds(401));
+  ASSERT_TRUE(Run(P()).result.ok());  // login (the batch token expired), TTL 3000
+  clock_.Advance(std::chrono::seconds(2001));
   auto capped = Run(P());
-  ASSERT_TRUE(capped.ok());
+  ASSERT_TRUE(capped.result.ok());
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 1);
-  EXPECT_EQ(capped->logins, 1);
+  EXPECT_EQ(capped.report.logins, 1);
 }
 
 TEST_F(MounterClockTest, PolicyDenialCausesNoLoginStorm) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
   transport_.Script("GET", "/v1/kv/denied", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
-  const auto p = Params("- {objectName: a, secretPath: kv/denied, secretKey: k}");
+  // The pod's token is cached by a Mount that succeeds.
+  ASSERT_TRUE(Run(P()).result.ok());
+  const auto denied = Request("- {objectName: a, secretPath: kv/denied, secretKey: k}");
+  // The first denial of the cached token gets its second chance: one login and one retry.
+  clock_.Advance(std::chrono::seconds(1));
+  auto first = Run(denied);
+  ASSERT_EQ(first.result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(first.report.logins, 1) << "the promised second chance";
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/denied"), 2);
+  // Every later denial within 5 minutes is the policy's: no login, one read.
   for (int i = 0; i < 100; ++i) {
-    now_ += std::chrono::seconds(1);
-    auto result = Run(p);
-    ASSERT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
-    if (i > 1) {
-      EXPECT_THAT(std::string(result.status().message()), HasSubstr("check the role's policies"));
-    }
+    clock_.Advance(std::chrono::seconds(1));
+    auto result = Run(denied);
+    ASSERT_EQ(result.result.status().code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(std::string(result.result.status().message()), HasSubstr("check the role's policies"));
   }
-  EXPECT_LE(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
-  now_ += std::chrono::minutes(6);  // a role fixed meanwhile gets one more chance
-  (void)Run(p);
-  EXPECT_LE(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/denied"), 102);
+  clock_.Advance(std::chrono::minutes(6));  // a role fixed meanwhile gets one more chance
+  (void)Run(denied);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
 }
 
 TEST_F(MounterClockTest, RevokedTokenRecoversAndLaterRevocationsRecoverToo) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
-  ASSERT_TRUE(Run(P()).ok());
+  ASSERT_TRUE(Run(P()).result.ok());
   for (int round = 0; round < 2; ++round) {  // revoked twice within the denial interval
     transport_.Reset("GET", "/v1/kv/a");
     transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied","invalid token"]})");
     transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-    now_ += std::chrono::seconds(10);
-    EXPECT_TRUE(Run(P()).ok()) << "round " << round;
+    clock_.Advance(std::chrono::seconds(10));
+    EXPECT_TRUE(Run(P()).result.ok()) << "round " << round;
   }
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 3);
 }
@@ -228,14 +311,16 @@ TEST_F(MounterClockTest, RevokedTokenRecoversAndLaterRevocationsRecoverToo) {
 TEST_F(MounterClockTest, AnInvalidTokenAlwaysGetsItsReloginEvenRightAfterADenial) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 3600, true));
   transport_.Script("GET", "/v1/kv/denied", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
-  ASSERT_FALSE(Run(Params("- {objectName: a, secretPath: kv/denied, secretKey: k}")).ok());  // a denial re-login
+  ASSERT_TRUE(Run(P()).result.ok());
+  ASSERT_FALSE(Run(Request("- {objectName: a, secretPath: kv/denied, secretKey: k}")).result.ok());  // a denial re-login
   const int logins = transport_.CountOf("POST", "/v1/auth/kubernetes/login");
+  EXPECT_EQ(logins, 2);
   transport_.Reset("GET", "/v1/kv/a");
   transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied","invalid token"]})");
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-  now_ += std::chrono::seconds(1);  // well within the denial interval
-  auto result = Run(P());
-  EXPECT_TRUE(result.ok()) << result.status();
+  clock_.Advance(std::chrono::seconds(1));  // well within the denial interval
+  auto out = Run(P());
+  EXPECT_TRUE(out.result.ok()) << out.result.status();
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), logins + 1);
 }
 
@@ -244,8 +329,16 @@ TEST_F(MounterClockTest, AnInvalidTokenRightAfterTheLoginIsRetriedOnce) {
   transport_.Reset("GET", "/v1/kv/a");
   transport_.Script("GET", "/v1/kv/a", 403, R"({"errors":["permission denied","invalid token"]})");
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-  auto result = Run(P());
-  EXPECT_TRUE(result.ok()) << result.status();
+  auto out = Run(P());
+  EXPECT_TRUE(out.result.ok()) << out.result.status();
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
+}
+
+TEST_F(MounterClockTest, ATokenWithAnOutOfRangeTtlIsRefreshedAtTheNextMount) {
+  // 317,000 years: two thirds of it in nanoseconds overflowed, and the token was never refreshed.
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 10'000'000'000'000, false));
+  ASSERT_TRUE(Run(P()).result.ok());
+  ASSERT_TRUE(Run(P()).result.ok());
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
 }
 
@@ -258,47 +351,69 @@ class MounterLeaseTest : public MounterClockTest {
     transport_.Script("GET", "/v1/database/creds/app", 200,
                       R"({"lease_id":"database/creds/app/2","lease_duration":3600,"renewable":true,"data":{"username":"u2","password":"p2"}})");
   }
-  MountParams Db(const std::string& extra = "") {
-    return Params("- {objectName: user, secretPath: database/creds/app, secretKey: username" + extra +
-                  "}\n- {objectName: pass, secretPath: database/creds/app, secretKey: password}");
+  MountRequest Db(const std::string& extra = "", const std::string& pod = "web-1") {
+    return Request("- {objectName: user, secretPath: database/creds/app, secretKey: username" + extra +
+                       "}\n- {objectName: pass, secretPath: database/creds/app, secretKey: password}",
+                   {}, pod);
   }
 };
 
 TEST_F(MounterLeaseTest, LeasedCredentialsAreReusedUntilTwoThirdsOfTheLease) {
   auto first = Run(Db());
-  ASSERT_TRUE(first.ok());
-  now_ += std::chrono::seconds(2399);
+  ASSERT_TRUE(first.result.ok());
+  clock_.Advance(std::chrono::seconds(2399));
   auto poll = Run(Db());
-  ASSERT_TRUE(poll.ok());
-  EXPECT_EQ(poll->reused, 1);
-  EXPECT_EQ(poll->files[0].contents, "u1");
-  EXPECT_EQ(poll->versions[0].version, first->versions[0].version) << "same credential, same version: no rotation event";
+  ASSERT_TRUE(poll.result.ok());
+  EXPECT_EQ(poll.report.reused, 1);
+  EXPECT_EQ(poll.report.vault_reads, std::vector<std::string>{"GET /v1/database/creds/app (lease reused)"});
+  EXPECT_EQ(poll.result->files[0].contents, "u1");
+  EXPECT_EQ(poll.result->versions[0].version, first.result->versions[0].version)
+      << "same credential, same version: no rotation event";
   EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 1);
-  now_ += std::chrono::seconds(2);
+  clock_.Advance(std::chrono::seconds(2));
   auto fresh = Run(Db());
-  ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(fresh->reused, 0);
-  EXPECT_EQ(fresh->files[0].contents, "u2");
+  ASSERT_TRUE(fresh.result.ok());
+  EXPECT_EQ(fresh.report.reused, 0);
+  EXPECT_EQ(fresh.result->files[0].contents, "u2");
   EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2);
 }
 
-TEST_F(MounterLeaseTest, StaticSecretsAreAlwaysReadFresh) {
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Run(P()).ok());
+TEST_F(MounterLeaseTest, ConcurrentMountsOfOnePodMintOneCredential) {
+  ASSERT_TRUE(Run(P()).result.ok());  // the pod's token is cached
+  transport_.Hold("/v1/database/");
+  std::vector<PendingMount> mounts;
+  for (int i = 0; i < 4; ++i) mounts.push_back(Start(Db()));
+  EXPECT_EQ(transport_.held(), 1u) << "the pod's other Mounts wait for the leading read";
+  transport_.Release();
+  for (const auto& m : mounts) {
+    ASSERT_TRUE(m->answered && m->result.ok());
+    EXPECT_EQ(m->result->files[0].contents, "u1");
+  }
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 1);
+}
+
+TEST_F(MounterLeaseTest, StaticSecretsAreAlwaysReadFreshAndNeverWaitedFor) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Run(P()).result.ok());
   EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 3);
+  transport_.Hold("/v1/kv/");
+  auto a = Start(P());
+  auto b = Start(P());
+  EXPECT_EQ(transport_.held(), 2u) << "a read that answered without a lease has nobody waiting for it";
+  transport_.Release();
+  EXPECT_TRUE(a->result.ok() && b->result.ok());
 }
 
 TEST_F(MounterLeaseTest, CertificatesAreReusedUntilTwoThirdsOfTheirValidity) {
-  const int64_t in_an_hour = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()).count() + 3600;
+  const int64_t in_an_hour = clock_.UnixSeconds() + 3600;
   transport_.Script("PUT", "/v1/pki/issue/web", 200,
                     absl::StrCat(R"({"lease_id":"","lease_duration":0,"data":{"certificate":"C1","expiration":)", in_an_hour, "}}"));
-  const auto p = Params("- {objectName: c, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}, secretKey: certificate}");
-  ASSERT_TRUE(Run(p).ok());
-  now_ += std::chrono::minutes(30);
-  ASSERT_TRUE(Run(p).ok());
+  const auto p = Request("- {objectName: c, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}, secretKey: certificate}");
+  ASSERT_TRUE(Run(p).result.ok());
+  clock_.Advance(std::chrono::minutes(30));
+  ASSERT_TRUE(Run(p).result.ok());
   EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), 1);
-  now_ += std::chrono::minutes(11);  // past 40 minutes
-  ASSERT_TRUE(Run(p).ok());
+  clock_.Advance(std::chrono::minutes(11));  // past 40 minutes
+  ASSERT_TRUE(Run(p).result.ok());
   EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), 2);
 }
 
@@ -311,12 +426,12 @@ TEST_F(MounterLeaseTest, ACertificateWithAnOutOfRangeExpirationIsIssuedAgain) {
     transport_.Script("PUT", "/v1/pki/issue/web", 200,
                       absl::StrCat(R"({"lease_id":"","lease_duration":0,"data":{"certificate":"C1","expiration":)",
                                    expiration, "}}"));
-    const auto p = Params("- {objectName: c, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}, secretKey: certificate}");
+    const auto p = Request("- {objectName: c, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}, secretKey: certificate}");
     const int before = transport_.CountOf("PUT", "/v1/pki/issue/web");
-    ASSERT_TRUE(Run(p).ok());
+    ASSERT_TRUE(Run(p).result.ok());
     auto second = Run(p);
-    ASSERT_TRUE(second.ok());
-    EXPECT_EQ(second->reused, 0) << expiration;
+    ASSERT_TRUE(second.result.ok());
+    EXPECT_EQ(second.report.reused, 0) << expiration;
     EXPECT_EQ(transport_.CountOf("PUT", "/v1/pki/issue/web"), before + 2) << expiration;
   }
 }
@@ -328,69 +443,87 @@ TEST_F(MounterLeaseTest, AnOutOfRangeLeaseDurationIsNotReused) {
                       absl::StrCat(R"({"lease_id":"database/creds/app/1","lease_duration":)", duration,
                                    R"(,"data":{"username":"u1","password":"p1"}})"));
     const int before = transport_.CountOf("GET", "/v1/database/creds/app");
-    ASSERT_TRUE(Run(Db()).ok());
+    ASSERT_TRUE(Run(Db()).result.ok());
     auto second = Run(Db());
-    ASSERT_TRUE(second.ok());
-    EXPECT_EQ(second->reused, 0) << duration;
+    ASSERT_TRUE(second.result.ok());
+    EXPECT_EQ(second.report.reused, 0) << duration;
     EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), before + 2) << duration;
   }
 }
 
-TEST_F(MounterClockTest, ATokenWithAnOutOfRangeTtlIsRefreshedAtTheNextMount) {
-  transport_.Reset("POST", "/v1/auth/kubernetes/login");
-  // 317,000 years: two thirds of it in nanoseconds overflowed, and the token was never refreshed.
-  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("tok", 10'000'000'000'000, false));
-  ASSERT_TRUE(Run(P()).ok());
-  ASSERT_TRUE(Run(P()).ok());
-  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/kubernetes/login"), 2);
-}
-
 TEST_F(MounterLeaseTest, ReuseCanBeTurnedOffPerObjectOrEverywhere) {
-  ASSERT_TRUE(Run(Db(", reuseLease: false")).ok());
-  ASSERT_TRUE(Run(Db(", reuseLease: false")).ok());
+  ASSERT_TRUE(Run(Db(", reuseLease: false")).result.ok());
+  ASSERT_TRUE(Run(Db(", reuseLease: false")).result.ok());
   EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2) << "one object opting out makes the shared read fresh";
   options_.lease_reuse = false;
-  ASSERT_TRUE(Run(Db()).ok());
-  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 3);
+  Remake();
+  ASSERT_TRUE(Run(Db()).result.ok());
+  ASSERT_TRUE(Run(Db()).result.ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 4);
 }
 
 TEST_F(MounterLeaseTest, ANewTokenDropsTheOldTokensLeases) {
   transport_.Reset("POST", "/v1/auth/kubernetes/login");
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, LoginWithTtl("short", 600, false));
-  ASSERT_TRUE(Run(Db()).ok());
-  now_ += std::chrono::seconds(401);  // the token is replaced by a login; its leases die with it in Vault
+  ASSERT_TRUE(Run(Db()).result.ok());
+  clock_.Advance(std::chrono::seconds(401));  // the token is replaced by a login; its leases die with it in Vault
   auto after = Run(Db());
-  ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->reused, 0);
+  ASSERT_TRUE(after.result.ok());
+  EXPECT_EQ(after.report.reused, 0);
   EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2);
 }
 
 TEST_F(MounterLeaseTest, LeasesAreNeverSharedBetweenPods) {
-  ASSERT_TRUE(Run(Db()).ok());
-  auto other = Db();
-  other.pod.uid = "uid-2";
-  auto result = Run(other);
-  ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->reused, 0);
-  EXPECT_EQ(result->files[0].contents, "u2");
+  ASSERT_TRUE(Run(Db()).result.ok());
+  auto other = Run(Db("", "web-2"));
+  ASSERT_TRUE(other.result.ok());
+  EXPECT_EQ(other.report.reused, 0);
+  EXPECT_EQ(other.result->files[0].contents, "u2");
+}
+
+TEST_F(MounterLeaseTest, LeasesPastTheirReuseWindowAreDroppedAtThePodsNextMount) {
+  transport_.Script("GET", "/v1/db/creds/a", 200, R"({"lease_id":"db/creds/a/1","lease_duration":60,"data":{"k":"a"}})");
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: db/creds/a, secretKey: k}")).result.ok());
+  EXPECT_GT(mounter().lease_cache_bytes(), 0u);
+  clock_.Advance(std::chrono::seconds(50));  // past two thirds of 60 s
+  ASSERT_TRUE(Run(P()).result.ok());
+  EXPECT_EQ(mounter().lease_cache_bytes(), 0u) << "the pod no longer reads db/creds/a: its stale lease is gone";
+}
+
+TEST_F(MounterLeaseTest, TheLeaseCacheIsBoundedInBytesOverEveryPod) {
+  options_.max_lease_cache_bytes = 300;  // room for about two credentials
+  for (int i = 0; i < 6; ++i) {
+    transport_.Script("GET", "/v1/database/creds/app", 200,
+                      absl::StrCat(R"({"lease_id":"database/creds/app/)", i,
+                                   R"(","lease_duration":3600,"data":{"username":"u","password":"p"}})"));
+  }
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(Run(Db("", absl::StrCat("pod-", i))).result.ok());
+  EXPECT_LE(mounter().lease_cache_bytes(), 300u);
+  EXPECT_GT(mounter().lease_cache_bytes(), 0u);
 }
 
 TEST_F(MounterTest, SpcConnectionLayerAndAuthMountAreUsed) {
   transport_.Script("POST", "/v1/auth/cluster-b/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
-  auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-  p.auth_mount = "cluster-b";
-  p.connection.address = "https://other:8200";
-  ASSERT_TRUE(Run(p).ok());
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}",
+                          {{"vaultAuthMountPath", "cluster-b"}, {"vaultAddress", "https://other:8200"}}))
+                  .result.ok());
   EXPECT_EQ(transport_.requests().at(0).url, "https://other:8200/v1/auth/cluster-b/login");
 }
 
 TEST_F(MounterTest, ErrorsNeverContainTokensOrValues) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("hvs.CANARY-TOKEN"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"CANARY-VALUE"}})");
-  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: missing}"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr("CANARY")));
+  auto out = Run(Request("- {objectName: a, secretPath: kv/a, secretKey: missing}"));
+  ASSERT_FALSE(out.result.ok());
+  for (const std::string canary : {"CANARY-TOKEN", "CANARY-VALUE", "hvs.", "jwt"}) {
+    for (size_t len = 4; len <= canary.size(); ++len) {
+      for (size_t at = 0; at + len <= canary.size(); ++at) {
+        EXPECT_THAT(std::string(out.result.status().message()), Not(HasSubstr(canary.substr(at, len))))
+            << canary.substr(at, len);
+      }
+    }
+  }
 }
 
 TEST_F(MounterTest, ResponsesOverTheMountsBudgetFailNamingTheObjectAndTheLimit) {
@@ -398,14 +531,14 @@ TEST_F(MounterTest, ResponsesOverTheMountsBudgetFailNamingTheObjectAndTheLimit) 
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, absl::StrCat(R"({"data":{"k":")", std::string(600, 'a'), R"("}})"));
   transport_.Script("GET", "/v1/kv/b", 200, absl::StrCat(R"({"data":{"k":")", std::string(600, 'b'), R"("}})"));
-  ASSERT_TRUE(Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}")).ok()) << "one fits";
-  auto result = Run(Params(R"(
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}")).result.ok()) << "one fits";
+  auto out = Run(Request(R"(
 - {objectName: a, secretPath: kv/a, secretKey: k}
 - {objectName: b, secretPath: kv/b, secretKey: k}
 )"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_TRUE(absl::IsResourceExhausted(result.status())) << result.status();
-  EXPECT_THAT(std::string(result.status().message()),
+  ASSERT_FALSE(out.result.ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(out.result.status())) << out.result.status();
+  EXPECT_THAT(std::string(out.result.status().message()),
               AllOf(HasSubstr("couldn't read secret \""), HasSubstr("from Vault path \"kv/"),
                     HasSubstr("1000 bytes per Mount (-max-mount-response-bytes)")));
 }
@@ -416,14 +549,12 @@ TEST_F(MounterTest, TheTotalResponseBudgetIsGivenBackWhenAMountEnds) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, absl::StrCat(R"({"data":{"k":")", std::string(600, 'a'), R"("}})"));
   transport_.Script("GET", "/v1/kv/big", 200, absl::StrCat(R"({"data":{"k":")", std::string(1000, 'b'), R"("}})"));
-  Mounter mounter(transport_, tokens_, options_);
-  const auto deadline = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(5); };
   for (int i = 0; i < 3; ++i) {
-    EXPECT_TRUE(mounter.Mount(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"), deadline()).ok()) << i;
+    EXPECT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}")).result.ok()) << i;
   }
-  auto big = mounter.Mount(Params("- {objectName: a, secretPath: kv/big, secretKey: k}"), deadline());
-  EXPECT_TRUE(absl::IsResourceExhausted(big.status())) << big.status();
-  EXPECT_THAT(std::string(big.status().message()), HasSubstr("(-max-total-response-bytes)"));
+  auto big = Run(Request("- {objectName: a, secretPath: kv/big, secretKey: k}"));
+  EXPECT_TRUE(absl::IsResourceExhausted(big.result.status())) << big.result.status();
+  EXPECT_THAT(std::string(big.result.status().message()), HasSubstr("(-max-total-response-bytes)"));
 }
 
 TEST_F(MounterTest, LargeLeasedResponsesAreNotKeptForReuse) {
@@ -431,56 +562,33 @@ TEST_F(MounterTest, LargeLeasedResponsesAreNotKeptForReuse) {
   const std::string leased = absl::StrCat(R"({"lease_id":"db/creds/app/1","lease_duration":3600,"data":{"k":")",
                                           std::string(300 << 10, 'p'), R"("}})");
   transport_.Script("GET", "/v1/db/creds/app", 200, leased);
-  const auto p = Params("- {objectName: a, secretPath: db/creds/app, secretKey: k}");
-  ASSERT_TRUE(Run(p).ok());
-  ASSERT_TRUE(Run(p).ok());
+  const auto r = Request("- {objectName: a, secretPath: db/creds/app, secretKey: k}");
+  ASSERT_TRUE(Run(r).result.ok());
+  ASSERT_TRUE(Run(r).result.ok());
   EXPECT_EQ(transport_.CountOf("GET", "/v1/db/creds/app"), 2) << "300 KiB is over the 256 KiB kept per lease";
 }
 
-TEST_F(MounterTest, LeasesPastTheirReuseWindowAreDroppedAtThePodsNextMount) {
-  auto now = std::chrono::steady_clock::time_point() + std::chrono::hours(1);
-  options_.now = [&] { return now; };
-  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
-  transport_.Script("GET", "/v1/db/creds/a", 200, R"({"lease_id":"db/creds/a/1","lease_duration":60,"data":{"k":"a"}})");
-  transport_.Script("GET", "/v1/kv/b", 200, R"({"data":{"k":"b"}})");
-  ASSERT_TRUE(Run(Params("- {objectName: a, secretPath: db/creds/a, secretKey: k}")).ok());
-  now += std::chrono::seconds(50);  // past two thirds of 60 s
-  ASSERT_TRUE(Run(Params("- {objectName: b, secretPath: kv/b, secretKey: k}")).ok());
-  auto sessions = tokens_.TakeAll();
-  ASSERT_EQ(sessions.size(), 1u);
-  std::lock_guard<std::mutex> lock(sessions[0]->mu);
-  EXPECT_TRUE(sessions[0]->leases.empty()) << "the pod no longer reads db/creds/a: its stale lease is gone";
-}
-
-// Requests to the host "hung" wait until released; others go to `inner`.
-class HangingTransport final : public vault::HttpTransport {
+// Requests to the host "hung" are never answered (until released, with an
+// error); others go to `inner`.
+class HangingTransport final : public http::HttpTransport {
  public:
-  explicit HangingTransport(vault::HttpTransport& inner) : inner_(&inner) {}
-  absl::StatusOr<vault::HttpResponse> Send(const vault::HttpRequest& request) override {
-    if (absl::AsciiStrToLower(request.url).find("://hung:") == std::string::npos) return inner_->Send(request);
-    std::unique_lock<std::mutex> lock(mu_);
-    ++hanging_;
-    released_cv_.wait(lock, [&] { return released_; });
-    return absl::UnavailableError("hung up");
+  explicit HangingTransport(http::HttpTransport& inner) : inner_(&inner) {}
+  void Send(http::HttpRequest request, http::HttpCallback done) override {
+    if (absl::AsciiStrToLower(request.url).find("://hung:") == std::string::npos) {
+      inner_->Send(std::move(request), std::move(done));
+      return;
+    }
+    hanging_.push_back(std::move(done));
   }
   void Release() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      released_ = true;
-    }
-    released_cv_.notify_all();
+    auto hanging = std::move(hanging_);
+    for (auto& done : hanging) done(absl::UnavailableError("hung up"));
   }
-  int hanging() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return hanging_;
-  }
+  size_t hanging() const { return hanging_.size(); }
 
  private:
-  vault::HttpTransport* inner_;
-  std::mutex mu_;
-  std::condition_variable released_cv_;
-  bool released_ = false;
-  int hanging_ = 0;
+  http::HttpTransport* inner_;
+  std::vector<http::HttpCallback> hanging_;
 };
 
 TEST_F(MounterTest, AHungVaultTakesOnlyItsShareOfTheMountSlots) {
@@ -489,32 +597,33 @@ TEST_F(MounterTest, AHungVaultTakesOnlyItsShareOfTheMountSlots) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
   HangingTransport hanging(transport_);
-  Mounter mounter(hanging, tokens_, options_);
-  std::vector<std::thread> tenants;
-  std::atomic<int> waited_for_share{0};
+  std::vector<PendingMount> tenants;
   for (int i = 0; i < 10; ++i) {
-    tenants.emplace_back([&, i] {
-      auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-      p.pod.uid = absl::StrCat("hung-", i);
-      p.connection.address = i % 2 == 0 ? "https://hung:8200" : "https://HUNG:8200/";  // one address, two spellings
-      auto result = mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::milliseconds(500));
-      if (absl::IsDeadlineExceeded(result.status()) &&
-          absl::StrContains(result.status().message(), "-max-concurrent-mounts-per-vault")) {
-        ++waited_for_share;
-      }
-    });
+    const std::string address = i % 2 == 0 ? "https://hung:8200" : "https://HUNG:8200/";  // one address, two spellings
+    tenants.push_back(Start(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {{"vaultAddress", address}},
+                                    absl::StrCat("hung-", i)),
+                            std::chrono::milliseconds(500), i == 0 ? &hanging : nullptr));
+    if (i == 0) {
+      // The rest go through the same Mounter.
+      mounter_ = std::move(other_);
+    }
   }
-  while (hanging.hanging() < 2) std::this_thread::yield();
-  const auto started = std::chrono::steady_clock::now();
-  auto healthy = mounter.Mount(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"),
-                               std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
-  EXPECT_TRUE(healthy.ok()) << healthy.status();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(150));
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the waiters give up at their deadline
-  hanging.Release();
-  for (auto& tenant : tenants) tenant.join();
-  EXPECT_EQ(hanging.hanging(), 2) << "only the address's share reached the hung Vault";
-  EXPECT_EQ(waited_for_share.load(), 8);
+  EXPECT_EQ(hanging.hanging(), 2u) << "only the address's share reached the hung Vault";
+  auto healthy = Start(Request("- {objectName: a, secretPath: kv/a, secretKey: k}"), std::chrono::milliseconds(200));
+  ASSERT_TRUE(healthy->answered) << "a healthy Vault's Mount is not held up by the hung one";
+  EXPECT_TRUE(healthy->result.ok()) << healthy->result.status();
+  clock_.Advance(std::chrono::milliseconds(600));  // every tenant's deadline passes
+  int waited_for_share = 0, no_answer = 0;
+  for (const auto& t : tenants) {
+    ASSERT_TRUE(t->answered) << "a Mount never outlives its deadline";
+    EXPECT_TRUE(absl::IsDeadlineExceeded(t->result.status())) << t->result.status();
+    if (absl::StrContains(t->result.status().message(), "-max-concurrent-mounts-per-vault")) ++waited_for_share;
+    if (absl::StrContains(t->result.status().message(), "while logging in to Vault")) ++no_answer;
+  }
+  EXPECT_EQ(waited_for_share, 8);
+  EXPECT_EQ(no_answer, 2) << "the two stuck in the hung Vault end at their deadline too, saying where they were";
+  hanging.Release();  // Vault answers at last: nobody is answered twice
+  for (const auto& t : tenants) EXPECT_EQ(t->answers, 1);
 }
 
 TEST_F(MounterTest, WithOneMountSlotTheNodeWideLimitSaysWhyAMountWaits) {
@@ -522,19 +631,83 @@ TEST_F(MounterTest, WithOneMountSlotTheNodeWideLimitSaysWhyAMountWaits) {
   options_.retry.max_retries = 0;
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   HangingTransport hanging(transport_);
-  Mounter mounter(hanging, tokens_, options_);
-  std::thread first([&] {
-    auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-    p.connection.address = "https://hung:8200";
-    (void)mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::seconds(5));
-  });
-  while (hanging.hanging() < 1) std::this_thread::yield();
-  auto p = Params("- {objectName: a, secretPath: kv/a, secretKey: k}");
-  p.connection.address = "https://hung:8200";
-  auto second = mounter.Mount(p, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
-  EXPECT_THAT(std::string(second.status().message()), HasSubstr("(-max-concurrent-mounts)"));
+  const auto hung = Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {{"vaultAddress", "https://hung:8200"}});
+  auto first = Start(hung, std::chrono::seconds(5), &hanging);
+  mounter_ = std::move(other_);
+  auto second = Start(hung, std::chrono::milliseconds(50));
+  clock_.Advance(std::chrono::milliseconds(60));
+  ASSERT_TRUE(second->answered);
+  EXPECT_THAT(std::string(second->result.status().message()), HasSubstr("(-max-concurrent-mounts)"));
+  EXPECT_FALSE(first->answered);
   hanging.Release();
-  first.join();
+  EXPECT_TRUE(first->answered);
+}
+
+TEST_F(MounterTest, AMountAnswersByItsDeadlineWhateverVaultDoes) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  transport_.Hold("/v1/kv/");
+  auto m = Start(Request("- {objectName: a, secretPath: kv/a, secretKey: k}"), std::chrono::seconds(10));
+  clock_.Advance(std::chrono::milliseconds(9499));
+  EXPECT_FALSE(m->answered);
+  // The caller's deadline less a reserve (a tenth, at most 2 s): the error
+  // comes from the provider, before the caller gives up.
+  clock_.Advance(std::chrono::milliseconds(2));
+  ASSERT_TRUE(m->answered);
+  EXPECT_EQ(m->result.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(std::string(m->result.status().message()), HasSubstr("while reading from Vault"));
+  transport_.Release();
+  EXPECT_EQ(m->answers, 1);
+}
+
+// Counts the threads of this process.
+int Threads() {
+  int count = 0;
+  if (DIR* dir = opendir("/proc/self/task")) {
+    while (dirent* entry = readdir(dir)) count += entry->d_name[0] != '.' ? 1 : 0;
+    closedir(dir);
+  }
+  return count;
+}
+
+TEST_F(MounterTest, MountsWaitingForVaultHoldNoThread) {
+  options_.max_concurrent_mounts = 0;
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  transport_.Hold("/v1/kv/");
+  const int before = Threads();
+  std::vector<PendingMount> mounts;
+  for (int i = 0; i < 300; ++i) {
+    mounts.push_back(Start(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, absl::StrCat("p", i))));
+  }
+  EXPECT_EQ(transport_.held(), 300u) << "300 Mounts wait for Vault at once";
+  EXPECT_EQ(Threads(), before) << "none of them holds a thread";
+  transport_.Release();
+  for (const auto& m : mounts) EXPECT_TRUE(m->answered && m->result.ok());
+}
+
+// Drops the callbacks of requests to `path` without ever running them.
+class DroppingTransport final : public http::HttpTransport {
+ public:
+  DroppingTransport(http::HttpTransport& inner, std::string path) : inner_(&inner), path_(std::move(path)) {}
+  void Send(http::HttpRequest request, http::HttpCallback done) override {
+    if (request.url.find(path_) != std::string::npos) return;  // `done` is destroyed unrun
+    inner_->Send(std::move(request), std::move(done));
+  }
+
+ private:
+  http::HttpTransport* inner_;
+  std::string path_;
+};
+
+TEST_F(MounterTest, AStepWhoseCallbackIsLostStillAnswersAndReleasesWaiters) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  DroppingTransport dropping(transport_, "/v1/db/creds/a");
+  auto out = Start(Request("- {objectName: a, secretPath: db/creds/a, secretKey: k}"), std::chrono::seconds(5),
+                   &dropping);
+  ASSERT_TRUE(out->answered) << "the Mount answers even though its read never did";
+  EXPECT_EQ(out->result.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(out->result.status().message()), HasSubstr("while reading from Vault"));
 }
 
 TEST_F(MounterTest, QueryStringsStayOutOfErrors) {
@@ -544,10 +717,10 @@ TEST_F(MounterTest, QueryStringsStayOutOfErrors) {
   for (const char* yaml : {"- {objectName: a, secretPath: \"kv/app?token=CANARY\", secretKey: k}",
                            "- {objectName: a, secretPath: \"kv/down?token=CANARY\", secretKey: k}",
                            "- {objectName: a, secretPath: \"kv/app?token=%CANARY\", secretKey: k}"}) {
-    auto result = Run(Params(yaml));
-    ASSERT_FALSE(result.ok()) << yaml;
-    EXPECT_THAT(std::string(result.status().message()), AllOf(HasSubstr("kv/"), Not(HasSubstr("CANARY")),
-                                                              Not(HasSubstr("token="))))
+    auto out = Run(Request(yaml));
+    ASSERT_FALSE(out.result.ok()) << yaml;
+    EXPECT_THAT(std::string(out.result.status().message()),
+                AllOf(HasSubstr("kv/"), Not(HasSubstr("CANARY")), Not(HasSubstr("token="))))
         << yaml;
   }
 }
@@ -555,19 +728,56 @@ TEST_F(MounterTest, QueryStringsStayOutOfErrors) {
 TEST_F(MounterTest, AHexValueThatIsNotHexNamesThePositionNotTheByte) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"00ffSECRET-CANARY"}})");
-  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k, encoding: hex}"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_THAT(std::string(result.status().message()),
+  auto out = Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k, encoding: hex}"));
+  ASSERT_FALSE(out.result.ok());
+  EXPECT_THAT(std::string(out.result.status().message()),
               AllOf(HasSubstr("invalid byte at input byte 4"), Not(HasSubstr("'S'")), Not(HasSubstr("U+0053"))));
 }
 
 TEST_F(MounterTest, AHugeVaultErrorIsShortened) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
   transport_.Script("GET", "/v1/kv/a", 500, absl::StrCat(R"({"errors":[")", std::string(5'000'000, 'e'), R"("]})"));
-  auto result = Run(Params("- {objectName: a, secretPath: kv/a, secretKey: k}"));
-  ASSERT_FALSE(result.ok());
-  EXPECT_LT(result.status().message().size(), 1000u);
-  EXPECT_THAT(std::string(result.status().message()), HasSubstr("… (5000000 bytes)"));
+  auto out = Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}"));
+  ASSERT_FALSE(out.result.ok());
+  EXPECT_LT(out.result.status().message().size(), 1000u);
+  EXPECT_THAT(std::string(out.result.status().message()), HasSubstr("… (5000000 bytes)"));
+}
+
+TEST_F(MounterTest, ABadRequestFailsBeforeAnySlotOrVaultCall) {
+  options_.max_concurrent_mounts = 1;
+  auto out = Run(MountRequest{"{\"roleName\":", "", "/t", "420"});
+  EXPECT_EQ(out.result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(out.report.pod, "?");
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(MounterTest, RevocationAtShutdownAndOfDroppedSessions) {
+  options_.auth.revoke_tokens = true;
+  options_.auth.cache_size = 1;  // room for one pod
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok-a"));
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok-b"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  transport_.Script("POST", "/v1/auth/token/revoke-self", 204, "");
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "one")).result.ok());
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "two")).result.ok());
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 1) << "pod one's session was dropped: revoked";
+  int revoked = -1;
+  mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](int n) { revoked = n; });
+  EXPECT_EQ(revoked, 1);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 2);
+  EXPECT_EQ(mounter().sessions(), 0u);
+}
+
+TEST_F(MounterTest, NoRevocationByDefault) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  options_.auth.cache_size = 1;
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "one")).result.ok());
+  ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "two")).result.ok());
+  int revoked = -1;
+  mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](int n) { revoked = n; });
+  EXPECT_EQ(revoked, 0);
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 0);
 }
 
 }  // namespace

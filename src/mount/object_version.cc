@@ -3,9 +3,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
-#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "vcp/util/encoding.h"
@@ -47,14 +45,6 @@ std::string VersionSigner::SignFile(const SecretObject& object, std::string_view
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
   return EncodeBase64Url(std::string_view(reinterpret_cast<const char*>(digest), length));
-}
-
-std::string RandomKey() {
-  std::string key(32, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
-    std::abort();
-  }
-  return key;
 }
 
 }  // namespace vcp::mount

@@ -44,10 +44,6 @@ TEST(ObjectVersionTest, ChangesWithContentConfigAndKeyOnly) {
   EXPECT_NE(VersionSigner(std::string(32, 'x')).Sign(Object(), "v1"), base);
 }
 
-TEST(ObjectVersionTest, RandomKeysAreThirtyTwoFreshBytes) {
-  EXPECT_EQ(RandomKey().size(), 32u);
-  EXPECT_NE(RandomKey(), RandomKey());
-}
 
 
 std::string Hmac(const std::string& key, const std::string& message) {

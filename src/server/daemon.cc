@@ -10,10 +10,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <future>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "vcp/config/version.h"
+#include "vcp/http/curl_transport.h"
 #include "vcp/kube/hmac_key_store.h"
 #include "vcp/kube/kube_client.h"
 #include "vcp/kube/token_requester.h"
@@ -21,10 +22,12 @@
 #include "vcp/mount/objects_cache.h"
 #include "vcp/server/health_server.h"
 #include "vcp/server/provider_service.h"
+#include "vcp/util/random.h"
 #include "vcp/util/status_macros.h"
+#include "vcp/util/clock.h"
+#include "vcp/util/env.h"
+#include "vcp/util/metrics.h"
 #include "vcp/vault/address_policy.h"
-#include "vcp/vault/curl_transport.h"
-#include "vcp/vault/token_cache.h"
 
 namespace vcp::server {
 namespace {
@@ -109,33 +112,44 @@ void BlockShutdownSignals() {
 }
 
 absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds grace) {
-  vault::CurlTransport transport(
-      vault::CurlTransportOptions{.max_ca_cache_bytes = static_cast<size_t>(config.max_ca_cache_bytes)});
-  vault::TokenCache tokens(config.cache_size,
-                           std::chrono::duration_cast<std::chrono::seconds>(config.session_idle_timeout));
+  // Declared first, so destroyed last: everything below schedules on the
+  // clock or sends through the transport, and both are stopped explicitly
+  // (ending or dropping every callback) before the rest is destroyed.
+  SystemClock clock;
+  Metrics metrics;
+  http::CurlTransport transport(
+      clock, http::CurlTransportOptions{.max_ca_cache_bytes = static_cast<size_t>(config.max_ca_cache_bytes)});
+  struct StopCallbacks {
+    SystemClock& clock;
+    http::CurlTransport& transport;
+    ~StopCallbacks() {
+      transport.Shutdown();
+      clock.Shutdown();
+    }
+  };
   mount::ObjectsCache objects_cache(static_cast<size_t>(config.objects_cache_bytes));
 
   // Kubernetes: the TokenRequest fallback and the HMAC key Secret. Outside a
   // cluster both degrade (no fallback; a per-process key) with one warning.
   std::unique_ptr<kube::KubeClient> kube_client;
-  auto kube_config = kube::LoadInClusterConfig(config::ProcessEnv, config.kubernetes_service_account_dir);
+  auto kube_config = kube::LoadInClusterConfig(ProcessEnv, config.kubernetes_service_account_dir);
   if (kube_config.ok()) {
-    kube_client = std::make_unique<kube::KubeClient>(transport, *kube_config);
+    kube_client = std::make_unique<kube::KubeClient>(transport, clock, *kube_config);
   } else {
     spdlog::warn("not using the Kubernetes API ({}): pods need a token from the CSI driver's tokenRequests, "
                  "and object versions use a per-process key (they change when the provider restarts)",
                  std::string(kube_config.status().message()));
   }
-  kube::HmacKeyStore version_keys(kube_client.get(), config.hmac_secret_name, mount::RandomKey(),
+  kube::HmacKeyStore version_keys(kube_client.get(), clock, config.hmac_secret_name, RandomKey(),
                                   config.hmac_key_check_interval);
-  if (kube_client) version_keys.Key();  // warm the cache, so the first Mount does not wait for it
+  // Warm the key, so that the first Mount does not wait for it.
+  if (kube_client) version_keys.Key(clock.Now() + std::chrono::seconds(10), [](absl::StatusOr<std::string>) {});
 
   mount::MounterOptions options;
   options.default_connection = config.vault;
   options.default_auth_mount = config.vault_mount;
   options.retry.max_retries = config.vault_max_retries;
   options.lease_reuse = config.lease_reuse;
-  options.revoke_tokens = config.revoke_tokens;
   options.max_concurrent_mounts = config.max_concurrent_mounts;
   options.allow_class_tls_settings = config.allow_class_tls_settings;
   if (config.allowed_vault_addrs.empty()) {
@@ -150,18 +164,27 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.max_concurrent_mounts_per_vault = config.max_concurrent_mounts_per_vault;
   options.max_mount_response_bytes = static_cast<size_t>(config.max_mount_response_bytes);
   options.max_total_response_bytes = static_cast<size_t>(config.max_total_response_bytes);
-  options.version_key = [&version_keys] { return version_keys.Key(); };
+  options.max_lease_cache_bytes = static_cast<size_t>(config.max_lease_cache_bytes);
+  options.parse = mount::ParseOptions{.max_objects_bytes = static_cast<size_t>(config.max_objects_bytes),
+                                      .objects_cache = &objects_cache};
+  options.auth.cache_size = config.cache_size;
+  options.auth.idle_timeout = config.session_idle_timeout;
+  options.auth.revoke_tokens = config.revoke_tokens;
+  options.version_key = [&version_keys](Deadline deadline, Callback<std::string> done) {
+    version_keys.Key(deadline, std::move(done));
+  };
   if (kube_client && config.token_request_fallback) {
-    options.request_token = [&kube_client](const mount::MountParams& params, vault::Deadline deadline) {
-      return kube::RequestPodToken(*kube_client, params, deadline);
+    options.auth.request_token = [client = kube_client.get()](const mount::PodInfo& pod, const std::string& audience,
+                                                               Deadline deadline, Callback<std::string> done) {
+      kube::RequestPodToken(*client, {pod.ns, pod.name, pod.uid, pod.service_account}, audience, deadline,
+                            std::move(done));
     };
   } else if (kube_client) {
-    options.no_token_request_reason = "the TokenRequest fallback is off (-token-request-fallback=false)";
+    options.auth.no_token_request_reason = "the TokenRequest fallback is off (-token-request-fallback=false)";
   }
-  const mount::Mounter mounter(transport, tokens, options);
-  ProviderService service(mounter, std::chrono::seconds(110),
-                          mount::ParseOptions{.max_objects_bytes = static_cast<size_t>(config.max_objects_bytes),
-                                              .objects_cache = &objects_cache});
+  mount::Mounter mounter(mount::MounterServices{&transport, &clock, &metrics}, options);
+  const StopCallbacks stop_callbacks{clock, transport};  // before the Mounter goes
+  ProviderService service(mounter, clock, metrics);
 
   if (absl::Status s = CheckSocketDirectory(config.endpoint); !s.ok()) return s;
 
@@ -203,7 +226,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   const SocketIdentity socket_identity = IdentifySocket(config.endpoint);
 
   std::atomic<bool> ready{true};
-  HealthServer health(ready);
+  HealthServer health(ready, metrics);
   auto health_address = health.Start(config.health_addr);
   if (!health_address.ok()) {
     server->Shutdown();
@@ -217,11 +240,13 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   spdlog::info("received {}, shutting down (in-flight mounts get up to {}s)",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT", grace.count());
   ready = false;
-  auto stopped = std::async(std::launch::async, [&] {
-    server->Shutdown(std::chrono::system_clock::now() + grace);
+  Notification stopped;
+  std::thread stopper([&] {
+    server->Shutdown(clock.WallNow() + grace);
     server->Wait();
+    stopped.Notify();
   });
-  const bool clean = stopped.wait_for(grace + std::chrono::seconds(2)) == std::future_status::ready;
+  const bool clean = stopped.WaitUntil(clock, clock.Now() + grace + std::chrono::seconds(2));
   RemoveOwnSocket(config.endpoint, socket_identity);
   health.Stop();
   if (!clean) {
@@ -229,10 +254,17 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
     spdlog::shutdown();
     _exit(0);
   }
+  stopper.join();
   if (config.revoke_tokens) {
-    const size_t cached = tokens.size();
-    const int revoked = mounter.RevokeCachedTokens(std::chrono::steady_clock::now() + std::chrono::seconds(5));
-    spdlog::info("revoked {} of {} cached Vault tokens (-revoke-tokens)", revoked, cached);
+    const size_t cached = mounter.sessions();
+    Notification revoked_all;
+    std::atomic<int> revoked{0};
+    mounter.RevokeCachedTokens(clock.Now() + std::chrono::seconds(5), [&](int count) {
+      revoked = count;
+      revoked_all.Notify();
+    });
+    revoked_all.WaitUntil(clock, clock.Now() + std::chrono::seconds(6));
+    spdlog::info("revoked {} of {} cached Vault tokens (-revoke-tokens)", revoked.load(), cached);
   }
   spdlog::info("shutdown complete");
   return absl::OkStatus();

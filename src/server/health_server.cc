@@ -9,8 +9,8 @@
 
 namespace vcp::server {
 
-HealthServer::HealthServer(const std::atomic<bool>& ready)
-    : ready_(&ready), server_(std::make_unique<httplib::Server>()) {}
+HealthServer::HealthServer(const std::atomic<bool>& ready, const Metrics& metrics)
+    : ready_(&ready), metrics_(&metrics), server_(std::make_unique<httplib::Server>()) {}
 
 HealthServer::~HealthServer() { Stop(); }
 
@@ -33,9 +33,9 @@ absl::StatusOr<std::string> HealthServer::Start(const std::string& address) {
     res.status = ready ? 200 : 503;
     res.set_content(ready ? "ok\n" : "not serving\n", "text/plain");
   });
-  server_->Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.status = 200;
-    res.set_content(Metrics::Get().Render(), "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   server_->Get("/health/live", [](const httplib::Request&, httplib::Response& res) {
     res.status = 200;

@@ -37,11 +37,6 @@ struct Metrics::Families {
   prometheus::Counter& redirects;
 };
 
-Metrics& Metrics::Get() {
-  static Metrics* metrics = new Metrics();  // never destroyed: used until exit
-  return *metrics;
-}
-
 Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   using namespace prometheus;  // NOLINT: builder-heavy code
   auto& registry = *registry_;
@@ -66,6 +61,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       .Add({{"version", VCP_VERSION}})
       .Set(1);
 }
+
+Metrics::~Metrics() = default;
 
 void Metrics::MountStarted() { families_->mounts_in_flight.Increment(); }
 

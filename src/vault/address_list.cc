@@ -1,6 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/vault/address_list.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -12,6 +14,12 @@ namespace vcp::vault {
 
 absl::StatusOr<std::vector<VaultEndpoint>> ParseVaultAddresses(const std::string& addresses) {
   std::vector<VaultEndpoint> endpoints;
+  if (const size_t count = static_cast<size_t>(std::count(addresses.begin(), addresses.end(), ',')) + 1;
+      count > kMaxVaultAddresses) {
+    return absl::InvalidArgumentError(absl::StrCat("the Vault address list ", QuoteShortened(addresses), " has ",
+                                                   count, " addresses; at most ", kMaxVaultAddresses,
+                                                   " (the nodes of one cluster) are accepted"));
+  }
   for (absl::string_view part : absl::StrSplit(addresses, ',')) {
     VaultEndpoint endpoint;
     endpoint.address = std::string(absl::StripAsciiWhitespace(part));

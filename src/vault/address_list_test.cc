@@ -31,6 +31,16 @@ TEST(ParseVaultAddressesTest, EveryEntryMustBeAnAddress) {
   }
 }
 
+TEST(ParseVaultAddressesTest, AListIsAClustersNodesNotAScan) {
+  std::string list = "https://v0:8200";
+  for (int i = 1; i < 16; ++i) list += ",https://v" + std::to_string(i) + ":8200";
+  EXPECT_TRUE(ParseVaultAddresses(list).ok());
+  auto refused = ParseVaultAddresses(list + ",https://v16:8200");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("has 17 addresses; at most 16"));
+  EXPECT_LT(refused.status().message().size(), 400u) << "the list is quoted shortened";
+}
+
 TEST(HealthyAddressMemoryTest, RemembersPerListAndForgetsWhenFull) {
   HealthyAddressMemory memory(2);
   EXPECT_EQ(memory.Preferred("a,b"), 0u);

@@ -31,14 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       args.emplace_back(line);
     }
     const std::string value(line);
-    if (auto duration = vcp::config::ParseGoDuration(value); duration.ok()) {
-      auto again = vcp::config::ParseGoDuration(vcp::config::FormatGoDuration(*duration));
+    if (auto duration = vcp::ParseGoDuration(value); duration.ok()) {
+      auto again = vcp::ParseGoDuration(vcp::FormatGoDuration(*duration));
       if (!again.ok() || *again != *duration) __builtin_trap();
     }
     bool ok = false;
-    (void)vcp::config::ParseGoBool(value, &ok);
+    (void)vcp::ParseGoBool(value, &ok);
   }
-  const vcp::config::EnvLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
+  const vcp::EnvLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
     auto it = env.find(name);
     if (it == env.end()) return std::nullopt;
     return it->second;

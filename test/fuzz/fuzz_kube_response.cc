@@ -23,9 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
 
   vcp::testing::FakeTransport transport;
-  transport.SetHandler([&](const vcp::vault::HttpRequest&) -> std::optional<absl::StatusOr<vcp::vault::HttpResponse>> {
-    return absl::StatusOr<vcp::vault::HttpResponse>(
-        vcp::vault::HttpResponse{status, body, {{"content-type", "application/json"}}});
+  transport.SetHandler([&](const vcp::http::HttpRequest&) -> std::optional<absl::StatusOr<vcp::http::HttpResponse>> {
+    return absl::StatusOr<vcp::http::HttpResponse>(
+        vcp::http::HttpResponse{status, body, {{"content-type", "application/json"}}});
   });
   vcp::kube::KubeConfig config{"https://10.96.0.1:443", "/dev/null", "/dev/null", "csi"};
   vcp::kube::KubeClient client(transport, config);

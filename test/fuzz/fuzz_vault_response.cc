@@ -65,9 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
 
   vcp::testing::FakeTransport transport;
-  transport.SetHandler([&](const vcp::vault::HttpRequest&) -> std::optional<absl::StatusOr<vcp::vault::HttpResponse>> {
-    return absl::StatusOr<vcp::vault::HttpResponse>(
-        vcp::vault::HttpResponse{status, body, {{"content-type", "application/json"}}});
+  transport.SetHandler([&](const vcp::http::HttpRequest&) -> std::optional<absl::StatusOr<vcp::http::HttpResponse>> {
+    return absl::StatusOr<vcp::http::HttpResponse>(
+        vcp::http::HttpResponse{status, body, {{"content-type", "application/json"}}});
   });
   vcp::vault::ConnectionConfig config;
   config.address = "https://vault.example:8200";

@@ -232,6 +232,14 @@ absl::Status VaultDouble::Start() {
     server_ = std::make_unique<httplib::Server>();
   }
   if (!server_->is_valid()) return absl::InternalError("test Vault: bad TLS material");
+  if (!options_.tls_cert_file.empty()) {
+    // Resumed TLS sessions, as Vault's Go server accepts them: OpenSSL refuses
+    // to resume a session on a server that verifies client certificates
+    // unless the session has an ID context ("internal error" alerts).
+    static const unsigned char kContext[] = "vcp-test-vault";
+    SSL_CTX_set_session_id_context(static_cast<httplib::SSLServer&>(*server_).ssl_context(), kContext,
+                                   sizeof(kContext) - 1);
+  }
   const int threads = options_.threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server_->set_keep_alive_max_count(100000);

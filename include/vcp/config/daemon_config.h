@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "vcp/util/env.h"
 #include "vcp/vault/connection_config.h"
 
 namespace vcp::config {
@@ -38,6 +39,7 @@ struct DaemonConfig {
   int max_total_response_bytes = 32 << 20;   // the same over every Mount in flight
   int max_objects_bytes = 256 << 10;         // size of a class's `objects` text
   int objects_cache_bytes = 4 << 20;         // parsed `objects` kept in memory; 0: none
+  int max_lease_cache_bytes = 16 << 20;      // leased responses kept for reuse, over every pod; 0: no limit
   int max_ca_cache_bytes = 4 << 20;          // CA directory bundles kept in memory; 0: none
   std::chrono::milliseconds session_idle_timeout{3600000};  // drop a pod's session unused this long; 0: never
   // Beyond the incumbent's flags:
@@ -47,12 +49,6 @@ struct DaemonConfig {
   bool allow_class_tls_settings = true;      // a SecretProviderClass may set vaultSkipTLSVerify, vaultCACertPath, ...
   bool token_request_fallback = true;        // create a pod token (TokenRequest) when the driver passed none
 };
-
-// Looks up an environment variable; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-
-// The process environment.
-std::optional<std::string> ProcessEnv(const std::string& name);
 
 // Outcome of parsing a command line.
 struct ParsedCommandLine {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "vcp/util/go_syntax.h"
 
 namespace vcp::config {
 
@@ -63,20 +64,5 @@ class FlagSet {
   std::map<std::string, Flag> flags_;
   std::set<std::string> set_;
 };
-
-// Parses a Go duration (time.ParseDuration): an optional sign, then one or
-// more decimal numbers each with a unit ns, us, µs, ms, s, m or h, e.g. "90s",
-// "1m30s", "1.5h", "500ms"; "0" alone. Truncated to whole milliseconds.
-// InvalidArgument `time: invalid duration "TEXT"` otherwise, including a value
-// beyond Go's range (about 292 years) and more than 64 characters of text.
-absl::StatusOr<std::chrono::milliseconds> ParseGoDuration(const std::string& text);
-
-// Formats a duration as Go's time.Duration.String does at millisecond
-// precision: "0s", "500ms", "1.5s", "1m0s", "1h30m0s", "-2s".
-std::string FormatGoDuration(std::chrono::milliseconds duration);
-
-// Parses a boolean as Go's strconv.ParseBool: 1 t T TRUE true True and
-// 0 f F FALSE false False. Returns false in `*ok` for anything else.
-bool ParseGoBool(const std::string& text, bool* ok);
 
 }  // namespace vcp::config

@@ -2,9 +2,10 @@
 //
 // The few Kubernetes API calls the provider makes, in-cluster: create a
 // service-account token (TokenRequest) and get or create a Secret. Uses the
-// same HttpTransport seam as the Vault client; TLS is verified against the
-// service account's ca.crt, and the bearer token file is re-read when it
-// changes (projected tokens rotate).
+// same HttpTransport seam as the Vault client, so calls are asynchronous:
+// they return at once and their callback runs when the API server has
+// answered. TLS is verified against the service account's ca.crt, and the
+// bearer token file is re-read when it changes (projected tokens rotate).
 #pragma once
 
 #include <chrono>
@@ -15,12 +16,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "vcp/config/daemon_config.h"
-#include "vcp/vault/http_transport.h"
+#include "vcp/util/callback.h"
+#include "vcp/util/clock.h"
+#include "vcp/util/env.h"
+#include "vcp/http/http_transport.h"
 
 namespace vcp::kube {
-
-using Deadline = std::chrono::steady_clock::time_point;
 
 // How to reach the API server from inside a pod.
 struct KubeConfig {
@@ -35,7 +36,7 @@ struct KubeConfig {
 // /var/run/secrets/kubernetes.io/serviceaccount). FailedPrecondition with
 // client-go's text "unable to load in-cluster configuration, ..." outside a
 // cluster, or naming the missing file.
-absl::StatusOr<KubeConfig> LoadInClusterConfig(const config::EnvLookup& env,
+absl::StatusOr<KubeConfig> LoadInClusterConfig(const EnvLookup& env,
                                                const std::string& service_account_dir);
 
 // A Secret's data, decoded.
@@ -45,43 +46,41 @@ struct Secret {
 
 class KubeClient {
  public:
-  // `transport` must outlive the client.
-  KubeClient(vault::HttpTransport& transport, KubeConfig config);
+  // `transport` and `clock` must outlive the client and its calls in flight.
+  KubeClient(http::HttpTransport& transport, Clock& clock, KubeConfig config);
 
   KubeClient(const KubeClient&) = delete;
   KubeClient& operator=(const KubeClient&) = delete;
 
   // POST /api/v1/namespaces/<ns>/serviceaccounts/<sa>/token with
   // `audiences` (none = the API server's), `expiration_seconds`, bound to the
-  // pod. Returns the JWT. PermissionDenied on 403 (the text names the missing
+  // pod. Yields the JWT. PermissionDenied on 403 (the text names the missing
   // RBAC permission), other API errors with the API's message.
-  absl::StatusOr<std::string> CreateServiceAccountToken(const std::string& ns,
-                                                        const std::string& service_account,
-                                                        const std::vector<std::string>& audiences,
-                                                        const std::string& pod_name,
-                                                        const std::string& pod_uid,
-                                                        int64_t expiration_seconds,
-                                                        Deadline deadline);
+  void CreateServiceAccountToken(const std::string& ns, const std::string& service_account,
+                                 const std::vector<std::string>& audiences, const std::string& pod_name,
+                                 const std::string& pod_uid, int64_t expiration_seconds, Deadline deadline,
+                                 Callback<std::string> done);
 
   // GET a Secret. NotFound when it does not exist.
-  absl::StatusOr<Secret> GetSecret(const std::string& ns, const std::string& name, Deadline deadline);
+  void GetSecret(const std::string& ns, const std::string& name, Deadline deadline, Callback<Secret> done);
 
   // POST a new Secret (immutable when asked). AlreadyExists on 409.
-  absl::Status CreateSecret(const std::string& ns, const std::string& name, const Secret& secret,
-                            bool immutable, Deadline deadline);
+  void CreateSecret(const std::string& ns, const std::string& name, const Secret& secret, bool immutable,
+                    Deadline deadline, StatusCallback done);
 
   const KubeConfig& config() const { return config_; }
 
  private:
-  absl::StatusOr<vault::HttpResponse> Call(const std::string& method, const std::string& path,
-                                           const std::optional<std::string>& body, Deadline deadline);
+  void Call(const std::string& method, const std::string& path, std::optional<std::string> body, Deadline deadline,
+            Callback<http::HttpResponse> done);
   absl::StatusOr<std::string> BearerToken();
 
-  vault::HttpTransport* transport_;
+  http::HttpTransport* transport_;
+  Clock* clock_;
   KubeConfig config_;
   std::mutex mu_;
-  std::string token_;                                 // guarded by mu_
-  std::chrono::steady_clock::time_point token_read_;  // guarded by mu_
+  std::string token_;     // guarded by mu_
+  TimePoint token_read_;  // guarded by mu_
 };
 
 }  // namespace vcp::kube

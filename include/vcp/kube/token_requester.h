@@ -9,13 +9,21 @@
 
 #include "absl/status/statusor.h"
 #include "vcp/kube/kube_client.h"
-#include "vcp/mount/mount_params.h"
 
 namespace vcp::kube {
 
-// Creates a service-account token for the pod in `params`. PermissionDenied
-// names the pod and the RBAC permission the provider lacks.
-absl::StatusOr<std::string> RequestPodToken(KubeClient& client, const mount::MountParams& params,
-                                            Deadline deadline);
+// The pod a token is requested for, from the driver's pod attributes.
+struct PodIdentity {
+  std::string ns;
+  std::string name;
+  std::string uid;
+  std::string service_account;
+};
+
+// Creates a service-account token for `pod` with `audience` (empty: the API
+// server's default audiences). PermissionDenied names the pod and the RBAC
+// permission the provider lacks. `done` runs as for KubeClient calls.
+void RequestPodToken(KubeClient& client, const PodIdentity& pod, const std::string& audience, Deadline deadline,
+                     Callback<std::string> done);
 
 }  // namespace vcp::kube

@@ -1,27 +1,38 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
-// The Mount use-case: from validated parameters to files and versions.
-// Logs in (once per pod, token cached, renewed or replaced at two thirds of
-// its TTL), reads every distinct Vault request
-// once and concurrently, renders each object, signs versions. All or
-// nothing: any failing object fails the Mount and no file is returned.
+// The Mount use-case, from the driver's request fields to files and
+// versions, as a pipeline of small steps, each in its own file:
+//
+//   parse (mount_params)  →  plan reads (read_plan)  →  admit (admission)
+//   →  authenticate (authenticate)  →  fetch (fetch)  →  render and sign (render)
+//
+// A Mount never blocks a thread: while it waits for a slot, a login or Vault,
+// it is a set of callbacks on the transport's event loop and the clock. All
+// or nothing: any failing object fails the Mount and no file is returned.
+// Every Mount ends by its caller's deadline, whatever Vault does: each wait
+// has the deadline, and a watchdog answers for the Mount if a step does not.
 #pragma once
 
-#include <cstdint>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "vcp/http/http_transport.h"
+#include "vcp/mount/admission.h"
+#include "vcp/mount/authenticate.h"
 #include "vcp/mount/mount_params.h"
-#include "vcp/mount/token_revoker.h"
+#include "vcp/mount/render.h"
 #include "vcp/util/byte_budget.h"
-#include "vcp/util/concurrency.h"
-#include "vcp/mount/object_version.h"
+#include "vcp/util/callback.h"
+#include "vcp/util/clock.h"
+#include "vcp/util/metrics.h"
 #include "vcp/vault/address_list.h"
+#include "vcp/vault/address_policy.h"
 #include "vcp/vault/connection_config.h"
-#include "vcp/vault/http_transport.h"
-#include "vcp/vault/token_cache.h"
 #include "vcp/vault/vault_client.h"
 
 namespace vcp::mount {
@@ -29,21 +40,22 @@ namespace vcp::mount {
 struct MounterOptions {
   vault::ConnectionConfig default_connection;  // environment < flags
   std::string default_auth_mount = "kubernetes";
-  size_t max_parallel_reads = 8;  // per Mount
+  size_t max_parallel_reads = 8;  // reads of one Mount in flight at once
   int max_concurrent_mounts = 32;  // -max-concurrent-mounts: more wait for a slot; <= 0: no limit
   // -max-concurrent-mounts-per-vault: Mounts of one Vault address (list) that
-  // hold or wait for a slot; more wait for one of their address's, so a Vault
-  // that hangs cannot take every slot. 0: max(1, max_concurrent_mounts / 4);
-  // < 0, or not below max_concurrent_mounts: no limit.
+  // hold a slot; more wait for one of their address's, so a Vault that hangs
+  // cannot take every slot. 0: max(1, max_concurrent_mounts / 4); < 0, or
+  // not below max_concurrent_mounts: no limit.
   int max_concurrent_mounts_per_vault = 0;
   // -max-mount-response-bytes: Vault response bytes one Mount may receive, all
   // its reads and retries together, counted as they arrive; 0: no limit.
   size_t max_mount_response_bytes = 8 << 20;
   // -max-total-response-bytes: the same over every Mount in flight; 0: no limit.
   size_t max_total_response_bytes = 32 << 20;
+  // Bytes of leased responses kept for reuse over every pod; 0: no limit.
+  size_t max_lease_cache_bytes = 16 << 20;
   vault::RetryPolicy retry;       // for every Vault request
   bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
-  bool revoke_tokens = false;     // -revoke-tokens: revoke tokens evicted from the cache, and at shutdown
   // -allowed-vault-addrs (with -vault-addr's own): the Vault addresses a
   // SecretProviderClass may name, and where redirects may go. Default: any.
   vault::AddressPolicy address_policy;
@@ -51,71 +63,90 @@ struct MounterOptions {
   // parameters (vaultSkipTLSVerify, vaultCACertPath, ...), which read files on
   // the node and can weaken TLS.
   bool allow_class_tls_settings = true;
-  // The HMAC key for object versions now (required).
-  std::function<std::string()> version_key;
-  // Creates a token for the pod when the driver passed none for the class's
-  // audience (the TokenRequest fallback); empty outside a cluster or when the
-  // fallback is switched off.
-  std::function<absl::StatusOr<std::string>(const MountParams&, vault::Deadline)> request_token;
-  // Why `request_token` is empty, for the error of a Mount that has no token,
-  // e.g. "the TokenRequest fallback is off (-token-request-fallback=false)".
-  std::string no_token_request_reason = "the provider runs outside a cluster";
-  // The clock for token lifetimes; empty means std::chrono::steady_clock (tests inject one).
-  std::function<std::chrono::steady_clock::time_point()> now;
+  // What a request may make the provider parse (-max-objects-bytes, the objects cache).
+  ParseOptions parse;
+  // Pod sessions, tokens, the TokenRequest fallback.
+  AuthenticateOptions auth;
+  // Yields the HMAC key for object versions (required): at once, or after a
+  // refresh that the Mount may wait for until its deadline.
+  std::function<void(Deadline, Callback<std::string>)> version_key;
+  // How long before the caller's deadline a Mount's own work must end, so
+  // that a slow Vault gives a clear error from the provider rather than a
+  // bare cancellation: min(max_reserve, a tenth of the time the Mount has).
+  std::chrono::milliseconds max_reserve{2000};
 };
 
-struct MountedFile {
-  std::string path;
-  uint32_t mode = 0;
-  std::string contents;
-};
-
-struct MountedVersion {
-  std::string id;
-  std::string version;
+// The driver's MountRequest, as the strings it sends.
+struct MountRequest {
+  std::string attributes;   // JSON object of strings
+  std::string secrets;      // "", "null", "{}" or an object (unused)
+  std::string target_path;  // where the driver writes the files
+  std::string permission;   // decimal file mode, "420"
 };
 
 struct MountResult {
-  std::vector<MountedFile> files;         // one per object, in SecretProviderClass order
-  std::vector<MountedVersion> versions;   // one per object, same order
-  std::vector<std::string> vault_reads;   // "GET /v1/secret/data/x" per distinct read (audit)
-  int logins = 0;                         // logins this Mount performed
-  int reused = 0;                         // distinct reads served from a still-valid lease
+  std::vector<MountedFile> files;        // one per object, in SecretProviderClass order
+  std::vector<MountedVersion> versions;  // one per file, same order
+};
+
+// What a Mount did, for its audit line: filled as far as it got.
+struct MountReport {
+  std::string pod = "?";                    // "namespace/name", shortened
+  std::string secret_provider_class = "?";  // shortened
+  size_t objects = 0;
+  std::vector<std::string> vault_reads;     // "GET /v1/secret/data/x" per distinct read, "(lease reused)" marked
+  int logins = 0;                           // logins this Mount performed
+  int reused = 0;                           // distinct reads served from a still-valid lease
+};
+
+// Receives a Mount's outcome, exactly once.
+using MountCallback = absl::AnyInvocable<void(absl::StatusOr<MountResult>, MountReport)>;
+
+// What the Mounter uses from the process. Everything must outlive the
+// Mounter, and the Mounter every Mount in flight: stop the transport and the
+// clock (which end or drop their callbacks) before destroying it.
+struct MounterServices {
+  http::HttpTransport* transport = nullptr;
+  Clock* clock = nullptr;
+  Metrics* metrics = nullptr;
 };
 
 class Mounter {
  public:
-  // All references must outlive the Mounter.
-  Mounter(vault::HttpTransport& transport, vault::TokenCache& tokens, MounterOptions options);
+  Mounter(MounterServices services, MounterOptions options);
+  ~Mounter();
 
-  // Performs one Mount. Thread-safe; Mounts run concurrently. Every Vault
-  // call ends by `deadline`. Errors carry a code that says what went wrong
-  // (InvalidArgument: the SecretProviderClass; FailedPrecondition: driver or
-  // provider setup; PermissionDenied: Vault said no; Unavailable: Vault
-  // unreachable or sealed; DeadlineExceeded, also when no Mount slot (or
-  // none of its Vault address's share) freed up in time; ResourceExhausted:
-  // the responses went over max_mount_response_bytes or
-  // max_total_response_bytes) and a message that names the
-  // object and the Vault path. No message contains a token or secret value.
-  absl::StatusOr<MountResult> Mount(const MountParams& params, vault::Deadline deadline) const;
+  Mounter(const Mounter&) = delete;
+  Mounter& operator=(const Mounter&) = delete;
 
-  // With `revoke_tokens`: empties the token cache and revokes every token in
-  // it by `deadline` (at shutdown, after the last Mount). Returns how many
-  // were revoked; 0 without `revoke_tokens`.
-  int RevokeCachedTokens(vault::Deadline deadline) const;
+  // Starts one Mount and returns at once; `done` runs when it ends (on the
+  // transport's or the clock's thread, or inside Mount when it fails before
+  // any wait), by `caller_deadline` at the latest. Errors carry a code that
+  // says what went wrong (InvalidArgument: the SecretProviderClass;
+  // FailedPrecondition: driver or provider setup; PermissionDenied: Vault said
+  // no; Unavailable: Vault unreachable or sealed; DeadlineExceeded, also when
+  // no Mount slot (or none of its Vault address's share) freed up in time;
+  // ResourceExhausted: the responses went over max_mount_response_bytes or
+  // max_total_response_bytes) and a message that names the object and the
+  // Vault path. No message contains a token or secret value. Thread-safe.
+  void Mount(MountRequest request, Deadline caller_deadline, MountCallback done);
+
+  // Empties the session map and, with -revoke-tokens, revokes every token in
+  // it by `deadline` (at shutdown, after the last Mount); yields how many were
+  // revoked (0 without -revoke-tokens).
+  void RevokeCachedTokens(Deadline deadline, absl::AnyInvocable<void(int)> done);
+
+  // Pod sessions held now.
+  size_t sessions() const;
+
+  // Bytes of leased responses kept for reuse now, over every pod.
+  size_t lease_cache_bytes() const;
+
+  // The state every Mount in flight shares (defined in the .cc).
+  struct Shared;
 
  private:
-  vault::HttpTransport* transport_;
-  vault::TokenCache* tokens_;
-  MounterOptions options_;
-  mutable vault::HealthyAddressMemory addresses_;  // which Vault address answered last
-  // The per-address share of Mount slots, from max_concurrent_mounts_per_vault.
-  static int VaultSlotLimit(const MounterOptions& options);
-
-  mutable ConcurrencyLimit mount_slots_;           // max_concurrent_mounts
-  mutable KeyedConcurrencyLimit vault_slots_;      // VaultSlotLimit, by Vault address list
-  mutable ByteBudget total_responses_;             // max_total_response_bytes
-  std::unique_ptr<TokenRevoker> revoker_;          // with revoke_tokens only
+  std::unique_ptr<Shared> shared_;
 };
 
 }  // namespace vcp::mount

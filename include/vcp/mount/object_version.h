@@ -34,8 +34,4 @@ class VersionSigner {
   std::string key_;
 };
 
-// 32 bytes from the system's CSPRNG. Aborts the process if the CSPRNG fails,
-// which only happens on a broken system.
-std::string RandomKey();
-
 }  // namespace vcp::mount

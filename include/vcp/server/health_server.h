@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "vcp/util/metrics.h"
 
 namespace httplib {
 class Server;
@@ -21,8 +22,9 @@ namespace vcp::server {
 
 class HealthServer {
  public:
-  // `ready` is read on every /health/ready request and must outlive the server.
-  explicit HealthServer(const std::atomic<bool>& ready);
+  // `ready` is read on every /health/ready request and `metrics` rendered on
+  // every /metrics request; both must outlive the server.
+  HealthServer(const std::atomic<bool>& ready, const Metrics& metrics);
   ~HealthServer();
 
   HealthServer(const HealthServer&) = delete;
@@ -38,6 +40,7 @@ class HealthServer {
 
  private:
   const std::atomic<bool>* ready_;
+  const Metrics* metrics_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

@@ -15,10 +15,12 @@ class Registry;
 
 namespace vcp {
 
+// One instance per process in production (the daemon makes it and passes it
+// to whoever records); tests make their own. Thread-safe.
 class Metrics {
  public:
-  // The process-wide instance.
-  static Metrics& Get();
+  Metrics();
+  ~Metrics();
 
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
@@ -50,7 +52,6 @@ class Metrics {
   std::string Render() const;
 
  private:
-  Metrics();
   struct Families;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;

@@ -23,9 +23,13 @@ struct VaultEndpoint {
   std::string unix_socket;  // the socket path for unix:// addresses, else empty
 };
 
+// The most addresses one list may hold: a cluster's nodes, not a scan.
+inline constexpr size_t kMaxVaultAddresses = 16;
+
 // Parses a comma-separated list of http://, https:// or unix:// addresses
 // (spaces around commas are ignored). InvalidArgument naming the bad entry
-// when one is malformed or the list is empty.
+// when one is malformed or the list is empty, or saying how many there are
+// when there are more than kMaxVaultAddresses.
 absl::StatusOr<std::vector<VaultEndpoint>> ParseVaultAddresses(const std::string& addresses);
 
 // Which address of each list answered last. Thread-safe; shared by all

@@ -8,19 +8,12 @@
 #include <optional>
 #include <string>
 
+#include "vcp/http/http_transport.h"
+
 namespace vcp::vault {
 
-// TLS settings for connections to Vault. Paths are on the provider's own filesystem.
-struct TlsConfig {
-  std::string ca_cert;       // PEM file of trusted CAs; wins over ca_directory
-  std::string ca_directory;  // directory of PEM CAs (c_rehash layout or plain files)
-  std::string server_name;   // name to verify (and send as SNI) instead of the URL host
-  std::string client_cert;   // PEM client certificate; requires client_key
-  std::string client_key;    // PEM client key; requires client_cert
-  bool skip_verify = false;  // do not verify Vault's certificate (insecure)
-
-  bool operator==(const TlsConfig&) const = default;
-};
+// TLS settings for connections to Vault (paths on the provider's filesystem).
+using TlsConfig = http::TlsConfig;
 
 // Everything needed to open a connection to one Vault server.
 struct ConnectionConfig {

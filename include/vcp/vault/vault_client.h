@@ -1,14 +1,18 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // Vault's HTTP API as the provider uses it: log in with a Kubernetes or JWT
-// auth mount, and send a request with a token. Turns Vault's envelopes and
-// error bodies into absl::Status values whose messages say what was asked,
-// of which server, and what Vault answered. Tokens and JWTs never appear in
-// a message.
+// auth mount, renew and revoke a token, and send a request with a token.
+// Every call is asynchronous: it returns at once and its callback runs when
+// Vault has answered (on the transport's thread), so waiting for Vault holds
+// no thread. Retries back off on the injected clock, never by sleeping.
+// Turns Vault's envelopes and error bodies into absl::Status values whose
+// messages say what was asked, of which server, and what Vault answered.
+// Tokens and JWTs never appear in a message.
 #pragma once
 
 #include <chrono>
-#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,15 +20,17 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "vcp/http/http_transport.h"
+#include "vcp/util/byte_budget.h"
+#include "vcp/util/callback.h"
+#include "vcp/util/clock.h"
+#include "vcp/util/metrics.h"
 #include "vcp/vault/address_list.h"
 #include "vcp/vault/address_policy.h"
 #include "vcp/vault/connection_config.h"
-#include "vcp/vault/http_transport.h"
 #include "vcp/vault/secret_path.h"
 
 namespace vcp::vault {
-
-using Deadline = std::chrono::steady_clock::time_point;
 
 // When and how failed requests are tried again: connection failures, 412,
 // 429 and 5xx except 501, with jittered exponential backoff that honours
@@ -33,7 +39,17 @@ struct RetryPolicy {
   int max_retries = 2;                                    // VAULT_MAX_RETRIES; 0 disables
   std::chrono::milliseconds initial_backoff{200};         // doubled per retry, +-25% jitter
   std::chrono::milliseconds max_backoff{5000};
-  std::function<void(std::chrono::milliseconds)> sleep;   // empty: std::this_thread::sleep_for
+};
+
+// What every Vault client of the process shares. Everything pointed to must
+// outlive the clients and every call in flight.
+struct VaultContext {
+  http::HttpTransport* transport = nullptr;
+  Clock* clock = nullptr;
+  Metrics* metrics = nullptr;
+  HealthyAddressMemory* memory = nullptr;  // may be null: then the first address is always tried first
+  const AddressPolicy* policy = nullptr;   // may be null: redirects may go to any origin
+  RetryPolicy retry;
 };
 
 // A successful login.
@@ -41,102 +57,71 @@ struct LoginResult {
   std::string client_token;
   int64_t lease_duration_seconds = 0;
   bool renewable = false;
+  // auth.metadata's string values, e.g. Kubernetes auth's
+  // service_account_name and service_account_namespace.
+  std::map<std::string, std::string> metadata;
 };
 
 class VaultClient {
  public:
-  // A response and where it came from (used by the request helpers).
-  struct Answer {
-    HttpResponse response;
-    std::string where;  // "<METHOD> <url>" of the request that was answered
-  };
-
   // Checks `config` (address scheme of every address in the comma-separated
   // list, client certificate and key given together, TLS files present) and
   // returns a client. InvalidArgument with the offending setting named
-  // otherwise. `transport` and `memory` (may be null: then the first address
-  // is always tried first) must outlive the client.
+  // otherwise. Clients are cheap to copy; calls in flight keep what they
+  // need alive.
   //
   // Every request goes to one address of the list, starting with the one
-  // `memory` says answered last. A connection failure, a 503 (sealed, no
-  // active node) or a standby that cannot serve (a redirect it cannot
-  // complete) moves on to the next address. One 301/302/307 redirect is
-  // followed, re-sending the body, unless it would downgrade https to http,
-  // leave the /v1/ API, or go to an origin `policy` (may be null: any) does
-  // not allow. `policy` must outlive the client.
-  static absl::StatusOr<VaultClient> Create(HttpTransport& transport, ConnectionConfig config,
-                                            RetryPolicy retry = RetryPolicy(),
-                                            HealthyAddressMemory* memory = nullptr,
-                                            const AddressPolicy* policy = nullptr);
+  // `context.memory` says answered last. A connection failure, a 503
+  // (sealed, no active node) or a standby that cannot serve (a redirect it
+  // cannot complete) moves on to the next address. One 301/302/307 redirect
+  // is followed, re-sending the body, unless it would downgrade https to
+  // http, leave the /v1/ API, or go to an origin `context.policy` does not
+  // allow. Connection failures, 412, 429 and 5xx but 501 are retried
+  // (context.retry) with jittered exponential back-off that honours
+  // Retry-After, never past the deadline.
+  static absl::StatusOr<VaultClient> Create(const VaultContext& context, ConnectionConfig config);
 
   // POST /v1/auth/<auth_mount>/login {"jwt","role"}. Errors: Vault's status
   // mapped to a code (403 PermissionDenied, 400 InvalidArgument, ...) with
   // Vault's own error text; a response without auth.client_token is Internal.
-  absl::StatusOr<LoginResult> Login(const std::string& auth_mount, const std::string& role,
-                                    const std::string& jwt, Deadline deadline) const;
+  void Login(const std::string& auth_mount, const std::string& role, const std::string& jwt, Deadline deadline,
+             Callback<LoginResult> done) const;
 
   // POST /v1/auth/token/renew-self with `token`; the result carries the new
   // TTL (the token itself is unchanged). Errors as for Login.
-  absl::StatusOr<LoginResult> RenewSelf(const std::string& token, Deadline deadline) const;
+  void RenewSelf(const std::string& token, Deadline deadline, Callback<LoginResult> done) const;
 
   // POST /v1/auth/token/revoke-self with `token`: Vault revokes the token
   // and every lease created with it. OK on 204 (or any 2xx); errors as for
   // Login. An already expired or revoked token answers 403: also an error.
-  absl::Status RevokeSelf(const std::string& token, Deadline deadline) const;
+  void RevokeSelf(const std::string& token, Deadline deadline, StatusCallback done) const;
 
   // Sends `method` to `path` with `token` and an optional JSON body and
-  // returns the response envelope (a JSON object with at least "data").
+  // yields the response envelope (a JSON object with at least "data").
   // Errors: 403 PermissionDenied, 404 NotFound (with Vault's warnings), 400
   // InvalidArgument, 429 ResourceExhausted, 503/412 and connection failures
   // Unavailable, timeouts DeadlineExceeded; an empty or non-JSON body, or
   // `data: null`, is Internal. Messages start with "<METHOD> <url>".
-  // Response bytes are taken from `response_budget` (may be null) as they
-  // arrive, retries included; when it refuses: ResourceExhausted with the
-  // budget's text, not retried.
-  absl::StatusOr<nlohmann::json> Request(const std::string& method, const SecretPath& path,
-                                         const std::optional<nlohmann::json>& body,
-                                         const std::string& token, Deadline deadline,
-                                         ByteBudget* response_budget = nullptr) const;
+  // Response bytes are taken from `response_budget` (may be null; must live
+  // until `done` has run) as they arrive, retries included; when it refuses:
+  // ResourceExhausted with the budget's text, not retried.
+  void Request(const std::string& method, const SecretPath& path, const std::optional<nlohmann::json>& body,
+               const std::string& token, Deadline deadline, ByteBudget* response_budget,
+               Callback<nlohmann::json> done) const;
 
   // "<address><path>" for messages and logs, with the address tried first
   // (no query values are secret, but they are left out all the same).
   std::string DisplayUrl(const std::string& path) const;
 
-  const ConnectionConfig& config() const { return config_; }
+  const ConnectionConfig& config() const;
+
+  // The state every call of this client shares (defined in the .cc).
+  struct State;
 
  private:
-  VaultClient(HttpTransport& transport, ConnectionConfig config, RetryPolicy retry,
-              std::vector<VaultEndpoint> endpoints, HealthyAddressMemory* memory, const AddressPolicy* policy);
+  explicit VaultClient(std::shared_ptr<const State> state) : state_(std::move(state)) {}
 
-  // Sends with retries, failover and redirects. `operation` labels the
-  // request in metrics: login, read, renew, revoke.
-  absl::StatusOr<Answer> Send(const std::string& operation, const std::string& method,
-                              const std::string& target, const std::optional<std::string>& body,
-                              const std::string& token, Deadline deadline,
-                              ByteBudget* response_budget = nullptr) const;
-
-  // One round over the address list: each address in turn (from the
-  // remembered one) until one can serve.
-  absl::StatusOr<Answer> SendToCluster(const std::string& operation, HttpRequest request,
-                                       const std::string& target, Deadline deadline) const;
-
-  // One address: the request, and one redirect when the answer is one.
-  absl::StatusOr<Answer> SendFollowingRedirect(const std::string& operation, HttpRequest request,
-                                               const VaultEndpoint& endpoint) const;
-
-  // One HTTP exchange, with its metric.
-  absl::StatusOr<HttpResponse> SendOnce(const std::string& operation, const HttpRequest& request,
-                                        const VaultEndpoint& endpoint) const;
-
-  // Parses a login or renew response's auth block.
-  absl::StatusOr<LoginResult> ParseAuth(const std::string& where, const HttpResponse& response) const;
-
-  HttpTransport* transport_;
-  ConnectionConfig config_;
-  RetryPolicy retry_;
-  std::vector<VaultEndpoint> endpoints_;  // at least one
-  HealthyAddressMemory* memory_;          // may be null
-  const AddressPolicy* policy_;           // may be null: redirects to any origin
+  std::shared_ptr<const State> state_;
 };
 
 // Vault's `errors` array as plain texts: go-multierror's

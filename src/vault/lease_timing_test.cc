@@ -1,5 +1,5 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
-#include "vcp/mount/lease_timing.h"
+#include "vcp/vault/lease_timing.h"
 
 #include <gmock/gmock.h>
 
@@ -9,7 +9,7 @@
 #include "vcp/util/bounded_json.h"
 #include "vcp/util/json_number.h"
 
-namespace vcp::mount {
+namespace vcp::vault {
 namespace {
 
 using std::chrono::seconds;
@@ -106,4 +106,4 @@ TEST(ReuseWindowTest, NumbersAsVaultSpelledThemWorkOrAreNotReused) {
 }
 
 }  // namespace
-}  // namespace vcp::mount
+}  // namespace vcp::vault

@@ -1,7 +1,7 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
-#include "vcp/mount/lease_timing.h"
+#include "vcp/vault/lease_timing.h"
 
-namespace vcp::mount {
+namespace vcp::vault {
 namespace {
 
 bool InRange(int64_t seconds) { return seconds > 0 && seconds <= kMaxLeaseSeconds; }
@@ -51,4 +51,4 @@ bool RenewalWorthKeeping(int64_t renewed_ttl_seconds, int64_t login_ttl_seconds)
   return renewed_ttl_seconds * 3 >= login_ttl_seconds;
 }
 
-}  // namespace vcp::mount
+}  // namespace vcp::vault

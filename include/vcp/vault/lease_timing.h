@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace vcp::mount {
+namespace vcp::vault {
 
 // The longest lease, certificate validity or token TTL taken at its word:
 // 100 years. Beyond it a number is out of range. (Vault's own maximum TTL
@@ -42,4 +42,4 @@ std::optional<std::chrono::seconds> TokenRefreshDelay(int64_t lease_duration_sec
 // left (renewal is not capped near the max TTL) and it is within range.
 bool RenewalWorthKeeping(int64_t renewed_ttl_seconds, int64_t login_ttl_seconds);
 
-}  // namespace vcp::mount
+}  // namespace vcp::vault

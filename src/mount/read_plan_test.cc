@@ -1,0 +1,55 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/read_plan.h"
+
+#include <gmock/gmock.h>
+
+namespace vcp::mount {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<SecretObject> Objects(const std::string& yaml) { return ParseObjects(yaml).value(); }
+
+TEST(ReadPlanTest, ObjectsThatReadTheSameThingShareOneRead) {
+  auto plan = PlanReads(Objects(R"(
+- {objectName: user, secretPath: database/creds/app, secretKey: username}
+- {objectName: pass, secretPath: /v1/database/creds/app, secretKey: password}
+- {objectName: cert, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: a}}
+- {objectName: other-cert, secretPath: pki/issue/web, method: PUT, secretArgs: {common_name: b}}
+- {objectName: v1, secretPath: "kv/x?version=1"}
+- {objectName: v2, secretPath: "kv/x?version=2"}
+)"),
+                        true);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->reads.size(), 5u);
+  EXPECT_EQ(plan->read_of_object, (std::vector<size_t>{0, 0, 1, 2, 3, 4}));
+  EXPECT_EQ(plan->reads[0].method, "GET");
+  EXPECT_EQ(plan->reads[0].path.path, "/v1/database/creds/app");
+  EXPECT_EQ(plan->reads[1].method, "PUT");
+  EXPECT_EQ(plan->reads[1].body, nlohmann::json({{"common_name", "a"}}));
+}
+
+TEST(ReadPlanTest, AReadIsReusableOnlyWhenEveryObjectSharingItAllowsIt) {
+  auto plan = PlanReads(Objects(R"(
+- {objectName: user, secretPath: database/creds/app, secretKey: username}
+- {objectName: pass, secretPath: database/creds/app, secretKey: password, reuseLease: false}
+- {objectName: kv, secretPath: kv/x}
+)"),
+                        true);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->reads[0].reusable);
+  EXPECT_TRUE(plan->reads[1].reusable);
+  auto off = PlanReads(Objects("- {objectName: kv, secretPath: kv/x}"), false);
+  EXPECT_FALSE(off->reads[0].reusable) << "-lease-reuse=false turns it off everywhere";
+}
+
+TEST(ReadPlanTest, ABadQueryNamesTheObjectButNeverShowsTheQuery) {
+  auto plan = PlanReads(Objects(R"(- {objectName: a, secretPath: "kv/x?token=CANARY%zz"})"), true);
+  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(plan.status().message()), HasSubstr("for objectName \"a\""));
+  EXPECT_THAT(std::string(plan.status().message()), HasSubstr("\"kv/x\" (query not shown)"));
+  EXPECT_THAT(std::string(plan.status().message()), ::testing::Not(HasSubstr("CANARY")));
+}
+
+}  // namespace
+}  // namespace vcp::mount

@@ -1,0 +1,212 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/vault/token_session.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "vcp/util/text.h"
+#include "vcp/vault/lease_timing.h"
+
+namespace vcp::vault {
+namespace {
+
+absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+std::string WaitTimeout(const LoginSpec& login) {
+  return absl::StrCat("the Mount's deadline passed while waiting for another Mount's Vault login with role ",
+                      QuoteShortened(login.role), " at auth mount ", QuoteShortened(login.auth_mount));
+}
+
+// A waiter's view of a flight's result: it did not log in itself.
+Callback<TokenGrant> AsFollower(Callback<TokenGrant> done) {
+  return [done = std::move(done)](absl::StatusOr<TokenGrant> grant) mutable {
+    if (grant.ok()) grant->logins = 0;
+    std::move(done)(std::move(grant));
+  };
+}
+
+}  // namespace
+
+TokenSession::TokenSession(Clock& clock, Metrics& metrics) : clock_(&clock), metrics_(&metrics) {}
+
+TokenSession::~TokenSession() {
+  if (revoke_when_released_ && !token_.empty() && client_.has_value()) {
+    revoke_when_released_(Revocable{*client_, std::move(token_)});
+  }
+}
+
+void TokenSession::RevokeWhenReleased(std::function<void(Revocable)> revoke) {
+  std::lock_guard<std::mutex> lock(mu_);
+  revoke_when_released_ = std::move(revoke);
+}
+
+TokenGrant TokenSession::CurrentLocked() const { return TokenGrant{token_, generation_, false, 0}; }
+
+void TokenSession::Get(const LoginSpec& login, Deadline deadline, Callback<TokenGrant> done) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const bool refreshing = flight_ != nullptr && !flight_->completed();
+  // A fresh token, or a valid one whose renewal is already under way.
+  if (!token_.empty() && (clock_->Now() < refresh_at_ || refreshing)) {
+    TokenGrant grant = CurrentLocked();
+    lock.unlock();
+    std::move(done)(std::move(grant));
+    return;
+  }
+  if (refreshing) {
+    std::shared_ptr<Flight<TokenGrant>> flight = flight_;
+    lock.unlock();
+    flight->Wait(*clock_, deadline, WaitTimeout(login), AsFollower(std::move(done)));
+    return;
+  }
+  std::string renewing = renewable_ ? token_ : "";
+  FlightLeader<TokenGrant> leader = LeadLocked(lock, login, "logging in to Vault", deadline, std::move(done));
+  Refresh(login, deadline, std::move(renewing), false, std::move(leader));
+}
+
+FlightLeader<TokenGrant> TokenSession::LeadLocked(std::unique_lock<std::mutex>& lock, const LoginSpec& login,
+                                                  const char* doing, Deadline deadline, Callback<TokenGrant> done) {
+  auto flight = std::make_shared<Flight<TokenGrant>>();
+  flight_ = flight;
+  lock.unlock();
+  // The leader waits on its own flight too, so that its deadline holds even
+  // if Vault or the JWT source are slower.
+  FlightLeader<TokenGrant> leader(flight, absl::InternalError("the Vault login ended without a result"));
+  flight->Wait(*clock_, deadline,
+               absl::StrCat("the Mount's deadline passed while ", doing, " with role ", QuoteShortened(login.role),
+                            " at auth mount ", QuoteShortened(login.auth_mount)),
+               std::move(done));
+  return leader;
+}
+
+void TokenSession::Refresh(LoginSpec login, Deadline deadline, std::string renewing, bool denial_relogin,
+                           FlightLeader<TokenGrant> leader) {
+  if (renewing.empty()) {
+    Login(std::move(login), deadline, denial_relogin, std::move(leader));
+    return;
+  }
+  VaultClient client = login.client;
+  client.RenewSelf(renewing, deadline,
+                   [self = shared_from_this(), login = std::move(login), deadline, renewing,
+                    leader = std::move(leader)](absl::StatusOr<LoginResult> renewed) mutable {
+                     std::unique_lock<std::mutex> lock(self->mu_);
+                     if (renewed.ok() && self->token_ == renewing &&
+                         RenewalWorthKeeping(renewed->lease_duration_seconds, self->login_ttl_seconds_)) {
+                       const std::optional<std::chrono::seconds> delay =
+                           TokenRefreshDelay(renewed->lease_duration_seconds);
+                       self->refresh_at_ = delay.has_value() ? self->clock_->Now() + *delay : TimePoint::max();
+                       TokenGrant grant = self->CurrentLocked();
+                       lock.unlock();
+                       leader.Complete(grant);
+                       return;
+                     }
+                     lock.unlock();
+                     // Not renewable after all, or capped near its max TTL: a new login.
+                     self->Login(std::move(login), deadline, false, std::move(leader));
+                   });
+}
+
+void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin, FlightLeader<TokenGrant> leader) {
+  auto jwt_source = login.jwt;
+  jwt_source(deadline, [self = shared_from_this(), login = std::move(login), deadline, denial_relogin,
+                        leader = std::move(leader)](absl::StatusOr<std::string> jwt) mutable {
+    if (!jwt.ok()) {
+      leader.Complete(jwt.status());
+      return;
+    }
+    VaultClient client = login.client;
+    client.Login(login.auth_mount, login.role, *jwt, deadline,
+                 [self, login, denial_relogin, leader = std::move(leader)](
+                     absl::StatusOr<LoginResult> result) mutable {
+                   self->metrics_->Login(result.ok());
+                   if (!result.ok()) {
+                     leader.Complete(WithPrefix(
+                         result.status(),
+                         absl::StrCat("failed to login to Vault with role ", QuoteShortened(login.role),
+                                      " at auth mount ", QuoteShortened(login.auth_mount), " for service account ",
+                                      login.service_account, ": ")));
+                     return;
+                   }
+                   std::unique_lock<std::mutex> lock(self->mu_);
+                   const TimePoint now = self->clock_->Now();
+                   self->client_ = login.client;
+                   self->token_ = result->client_token;
+                   ++self->generation_;
+                   self->renewable_ = result->renewable;
+                   self->login_ttl_seconds_ = result->lease_duration_seconds;
+                   const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(result->lease_duration_seconds);
+                   self->refresh_at_ = delay.has_value() ? now + *delay : TimePoint::max();
+                   if (denial_relogin) self->denial_relogin_at_ = now;
+                   TokenGrant grant = self->CurrentLocked();
+                   grant.fresh = true;
+                   grant.logins = 1;
+                   lock.unlock();
+                   leader.Complete(grant);
+                 });
+  });
+}
+
+void TokenSession::Relogin(const LoginSpec& login, const TokenGrant& denied, bool invalid_token, Deadline deadline,
+                           Callback<std::optional<TokenGrant>> done) {
+  // Whatever login yields, as an optional token; a join that brings back the
+  // denied token itself cannot help.
+  auto deliver = [denied_generation = denied.generation, done = std::move(done)](
+                     absl::StatusOr<TokenGrant> grant) mutable {
+    if (!grant.ok()) {
+      std::move(done)(grant.status());
+    } else if (grant->generation == denied_generation) {
+      std::move(done)(std::optional<TokenGrant>());
+    } else {
+      std::move(done)(std::optional<TokenGrant>(*std::move(grant)));
+    }
+  };
+  std::unique_lock<std::mutex> lock(mu_);
+  const bool in_flight = flight_ != nullptr && !flight_->completed();
+  if (in_flight) {
+    std::shared_ptr<Flight<TokenGrant>> flight = flight_;
+    lock.unlock();
+    flight->Wait(*clock_, deadline, WaitTimeout(login), AsFollower(std::move(deliver)));
+    return;
+  }
+  if (!token_.empty() && generation_ != denied.generation) {
+    // Another caller has replaced the denied token already.
+    TokenGrant grant = CurrentLocked();
+    lock.unlock();
+    deliver(std::move(grant));
+    return;
+  }
+  const TimePoint now = clock_->Now();
+  if (!invalid_token && denial_relogin_at_.has_value() && now - *denial_relogin_at_ < kDenialReloginInterval) {
+    // Denied again soon after a fresh token was denied too: a policy denial.
+    lock.unlock();
+    deliver(TokenGrant(denied));  // the denied generation: "cannot help"
+    return;
+  }
+  FlightLeader<TokenGrant> leader =
+      LeadLocked(lock, login, "logging in to Vault again", deadline, std::move(deliver));
+  // A revoked or expired token: a new login fixes that, so it never counts
+  // against the denial interval.
+  Login(login, deadline, !invalid_token, std::move(leader));
+}
+
+void TokenSession::RetrySucceeded(const TokenGrant& retried) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (retried.generation == generation_) denial_relogin_at_.reset();
+}
+
+std::optional<TokenSession::Revocable> TokenSession::TakeForRevocation() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (token_.empty() || !client_.has_value() || (flight_ != nullptr && !flight_->completed())) return std::nullopt;
+  Revocable revocable{*client_, std::move(token_)};
+  token_.clear();
+  refresh_at_ = TimePoint::max();
+  return revocable;
+}
+
+bool TokenSession::has_token() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !token_.empty();
+}
+
+}  // namespace vcp::vault
