@@ -1,21 +1,28 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // vault-csi-provider: a Vault provider for the Secrets Store CSI Driver.
-// The composition root: flags, logging, then the daemon.
+// The composition root: flags, logging, then the daemon; or the `validate`
+// subcommand (cli/validate.h).
 #include <curl/curl.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "vcp/cli/validate.h"
 #include "vcp/config/daemon_config.h"
 #include "vcp/config/version.h"
 #include "vcp/server/daemon.h"
 #include "vcp/util/logging.h"
 
 int main(int argc, char** argv) {
+  // Subcommands first: the daemon's own command line has no positional arguments.
+  if (argc > 1 && std::string(argv[1]) == "validate") {
+    return vcp::cli::RunValidate(std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout, std::cerr);
+  }
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = vcp::config::ParseCommandLine(args, vcp::ProcessEnv);
   if (!parsed.ok()) {
@@ -48,6 +55,7 @@ int main(int argc, char** argv) {
   if (!vcp::SetupLogging(config.log_level, config.log_format)) {
     spdlog::warn("unknown -log-level \"{}\", using info", config.log_level);
   }
+  for (const std::string& warning : parsed->warnings) spdlog::warn("{}", warning);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const absl::Status status = vcp::server::RunDaemon(config);
   curl_global_cleanup();

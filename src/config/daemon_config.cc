@@ -14,21 +14,51 @@ namespace vcp::config {
 
 namespace {
 
-absl::StatusOr<vault::ConnectionOverrides> EnvironmentLayer(const EnvLookup& env) {
+// A VAULT_* variable or its OpenBao twin BAO_*, as OpenBao's own client
+// reads them (api/env.go, ReadBaoVariable): BAO_X when it is set, even to
+// an empty string, else VAULT_X. A pair set to different values is noted in
+// `*warnings` (the values are not: they may be paths or addresses only, but
+// the rule costs nothing).
+class VaultEnvironment {
+ public:
+  VaultEnvironment(const EnvLookup& env, std::vector<std::string>* warnings) : env_(env), warnings_(warnings) {}
+
+  // The value of VAULT_<suffix> or BAO_<suffix>, and in `*name` (when not
+  // null) the variable it came from.
+  std::optional<std::string> Get(const std::string& suffix, std::string* name = nullptr) const {
+    const std::string bao_name = "BAO_" + suffix;
+    const std::string vault_name = "VAULT_" + suffix;
+    std::optional<std::string> bao = env_(bao_name);
+    std::optional<std::string> vault = env_(vault_name);
+    if (bao.has_value() && vault.has_value() && *bao != *vault) {
+      warnings_->push_back(absl::StrCat(bao_name, " and ", vault_name, " are both set, to different values: using ",
+                                        bao_name, ", as OpenBao's own tools do"));
+    }
+    if (name != nullptr) *name = bao.has_value() ? bao_name : vault_name;
+    return bao.has_value() ? bao : vault;
+  }
+
+ private:
+  const EnvLookup& env_;
+  std::vector<std::string>* warnings_;
+};
+
+absl::StatusOr<vault::ConnectionOverrides> EnvironmentLayer(const VaultEnvironment& env) {
   vault::ConnectionOverrides layer;
-  layer.address = env("VAULT_ADDR");
-  layer.ns = env("VAULT_NAMESPACE");
-  layer.ca_cert = env("VAULT_CACERT");
-  layer.ca_directory = env("VAULT_CAPATH");
-  layer.client_cert = env("VAULT_CLIENT_CERT");
-  layer.client_key = env("VAULT_CLIENT_KEY");
-  layer.server_name = env("VAULT_TLS_SERVER_NAME");
-  if (auto skip = env("VAULT_SKIP_VERIFY"); skip.has_value() && !skip->empty()) {
+  layer.address = env.Get("ADDR");
+  layer.ns = env.Get("NAMESPACE");
+  layer.ca_cert = env.Get("CACERT");
+  layer.ca_directory = env.Get("CAPATH");
+  layer.client_cert = env.Get("CLIENT_CERT");
+  layer.client_key = env.Get("CLIENT_KEY");
+  layer.server_name = env.Get("TLS_SERVER_NAME");
+  std::string name;
+  if (auto skip = env.Get("SKIP_VERIFY", &name); skip.has_value() && !skip->empty()) {
     bool ok = false;
     layer.skip_verify = ParseGoBool(*skip, &ok);
     if (!ok) {
       return absl::InvalidArgumentError(
-          absl::StrCat("could not parse VAULT_SKIP_VERIFY \"", *skip, "\": want true or false"));
+          absl::StrCat("could not parse ", name, " \"", *skip, "\": want true or false"));
     }
   }
   return layer;
@@ -195,13 +225,15 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
   // -debug only applies when -log-level was not given explicitly.
   if (c.debug && !flags.WasSet("log-level")) c.log_level = "debug";
 
-  if (auto retries = env("VAULT_MAX_RETRIES"); retries.has_value() && !retries->empty()) {
+  const VaultEnvironment vault_env(env, &parsed.warnings);
+  std::string retries_name;
+  if (auto retries = vault_env.Get("MAX_RETRIES", &retries_name); retries.has_value() && !retries->empty()) {
     if (!absl::SimpleAtoi(*retries, &c.vault_max_retries) || c.vault_max_retries < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("could not parse VAULT_MAX_RETRIES \"", *retries, "\": want a number >= 0"));
+          absl::StrCat("could not parse ", retries_name, " \"", *retries, "\": want a number >= 0"));
     }
   }
-  auto env_layer = EnvironmentLayer(env);
+  auto env_layer = EnvironmentLayer(vault_env);
   if (!env_layer.ok()) return env_layer.status();
   c.vault = vault::ApplyOverrides(c.vault, *env_layer);
 

@@ -155,5 +155,53 @@ TEST(DaemonConfigTest, MemoryAndFairnessLimitsHaveDefaultsAndRefuseNegativeSizes
   EXPECT_FALSE(ParseCommandLine({"-session-idle-timeout=-1s"}, Env({})).ok());
 }
 
+
+// OpenBao's spellings (issue #13 §4), read as OpenBao's own client reads them.
+TEST(DaemonConfigTest, BaoVariablesStandForTheirVaultTwins) {
+  auto parsed = ParseCommandLine(
+      {}, Env({{"BAO_ADDR", "https://bao:8200"}, {"BAO_NAMESPACE", "ns1"}, {"BAO_CACERT", "/ca.pem"},
+               {"BAO_CAPATH", "/cas"}, {"BAO_CLIENT_CERT", "/c.pem"}, {"BAO_CLIENT_KEY", "/k.pem"},
+               {"BAO_TLS_SERVER_NAME", "bao.svc"}, {"BAO_SKIP_VERIFY", "true"}, {"BAO_MAX_RETRIES", "5"}}));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const DaemonConfig& c = parsed->config;
+  EXPECT_EQ(c.vault.address, "https://bao:8200");
+  EXPECT_EQ(c.vault.ns, "ns1");
+  EXPECT_EQ(c.vault.tls.ca_cert, "/ca.pem");
+  EXPECT_EQ(c.vault.tls.ca_directory, "/cas");
+  EXPECT_EQ(c.vault.tls.client_cert, "/c.pem");
+  EXPECT_EQ(c.vault.tls.client_key, "/k.pem");
+  EXPECT_EQ(c.vault.tls.server_name, "bao.svc");
+  EXPECT_TRUE(c.vault.tls.skip_verify);
+  EXPECT_EQ(c.vault_max_retries, 5);
+  EXPECT_TRUE(parsed->warnings.empty());
+}
+
+TEST(DaemonConfigTest, BaoWinsOverVaultWhenBothAreSetWithAWarning) {
+  auto parsed = ParseCommandLine({}, Env({{"BAO_ADDR", "https://bao:8200"}, {"VAULT_ADDR", "https://vault:8200"},
+                                          {"BAO_NAMESPACE", "same"}, {"VAULT_NAMESPACE", "same"},
+                                          {"VAULT_CAPATH", "/vault-cas"}}));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.vault.address, "https://bao:8200");
+  EXPECT_EQ(parsed->config.vault.ns, "same");
+  EXPECT_EQ(parsed->config.vault.tls.ca_directory, "/vault-cas") << "a VAULT_ variable alone still counts";
+  ASSERT_EQ(parsed->warnings.size(), 1u);
+  EXPECT_EQ(parsed->warnings[0],
+            "BAO_ADDR and VAULT_ADDR are both set, to different values: using BAO_ADDR, as OpenBao's own tools do");
+  // Set but empty still wins (OpenBao's api/env.go): VAULT_ADDR is not used.
+  auto empty = ParseCommandLine({}, Env({{"BAO_ADDR", ""}, {"VAULT_ADDR", "https://vault:8200"}}));
+  EXPECT_EQ(empty->config.vault.address, "https://127.0.0.1:8200");
+  // Flags still win over either.
+  EXPECT_EQ(ParseCommandLine({"-vault-addr=https://flag:8200"}, Env({{"BAO_ADDR", "https://bao:8200"}}))
+                ->config.vault.address,
+            "https://flag:8200");
+}
+
+TEST(DaemonConfigTest, BadBaoVariablesAreNamed) {
+  EXPECT_EQ(ParseCommandLine({}, Env({{"BAO_SKIP_VERIFY", "maybe"}, {"VAULT_SKIP_VERIFY", "true"}})).status().message(),
+            "could not parse BAO_SKIP_VERIFY \"maybe\": want true or false");
+  EXPECT_EQ(ParseCommandLine({}, Env({{"BAO_MAX_RETRIES", "-1"}})).status().message(),
+            "could not parse BAO_MAX_RETRIES \"-1\": want a number >= 0");
+}
+
 }  // namespace
 }  // namespace vcp::config

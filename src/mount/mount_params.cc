@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <numeric>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -121,87 +123,168 @@ absl::StatusOr<nlohmann::json> YamlToJson(const YAML::Node& node, size_t depth, 
   }
   const std::string& text = node.Scalar();
   if (!IsPlainScalar(node)) return nlohmann::json(text);
-  static const std::set<std::string> kNull = {"", "~", "null", "Null", "NULL"};
-  static const std::set<std::string> kTrue = {"true", "True", "TRUE"};
-  static const std::set<std::string> kFalse = {"false", "False", "FALSE"};
-  if (kNull.count(text) > 0) return nlohmann::json(nullptr);
-  if (kTrue.count(text) > 0) return nlohmann::json(true);
-  if (kFalse.count(text) > 0) return nlohmann::json(false);
-  if (auto i = ParseYamlInt(text); i.has_value()) return nlohmann::json(*i);
-  if (IsYamlFloat(text)) {
-    const double d = std::strtod(text.c_str(), nullptr);
-    if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", Quote(text)));
-    return nlohmann::json(d);
-  }
-  if (IsYamlInfinityOrNan(text)) {
-    return Invalid(absl::StrCat("unsupported value ", text, " (JSON has no infinity or NaN)"));
+  switch (ResolvePlainScalar(text)) {
+    case YamlScalarType::kNull:
+      return nlohmann::json(nullptr);
+    case YamlScalarType::kBool:
+      return nlohmann::json(text[0] == 't' || text[0] == 'T');
+    case YamlScalarType::kInt:
+      return nlohmann::json(*ParseYamlInt(text));
+    case YamlScalarType::kFloat: {
+      const double d = std::strtod(text.c_str(), nullptr);
+      if (!std::isfinite(d)) return Invalid(absl::StrCat("number out of range: ", Quote(text)));
+      return nlohmann::json(d);
+    }
+    case YamlScalarType::kInfinityOrNan:
+      return Invalid(absl::StrCat("unsupported value ", text, " (JSON has no infinity or NaN)"));
+    case YamlScalarType::kString:
+      break;
   }
   return nlohmann::json(text);
 }
 
-absl::StatusOr<uint32_t> ParseFilePermission(const YAML::Node& node, size_t index,
-                                             const std::string& object_name) {
-  const std::string hint =
-      "; write it as a YAML integer, e.g. 0600 (octal) or 384 (decimal), without quotes";
-  if (!node.IsDefined() || node.IsNull()) return 0u;
-  if (!node.IsScalar()) {
-    return Invalid(absl::StrCat(Describe(index, object_name), ": filePermission must be an integer",
-                                hint));
+// Problems in the order they are met. The daemon returns the first; validate
+// prints them all.
+class Problems {
+ public:
+  void Class(std::string field, std::string reason) {
+    list_.push_back({std::nullopt, "", false, std::move(field), std::move(reason)});
   }
+  // `name`: the object's objectName, or null when it could not be read.
+  void Object(size_t index, const std::string* name, std::string field, std::string reason) {
+    list_.push_back({index, name != nullptr ? *name : "", name != nullptr, std::move(field), std::move(reason)});
+  }
+  bool empty() const { return list_.empty(); }
+  size_t size() const { return list_.size(); }
+  absl::Status First() const { return Invalid(list_.front().Message()); }
+  std::vector<ClassProblem> Take() { return std::move(list_); }
+
+ private:
+  std::vector<ClassProblem> list_;
+};
+
+constexpr char kFilePermissionHint[] =
+    "; write it as a YAML integer, e.g. 0600 (octal) or 384 (decimal), without quotes";
+
+// The reason (without the object's prefix) when `node` is not a file mode.
+absl::StatusOr<uint32_t> ParseFilePermission(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return 0u;
+  if (!node.IsScalar()) return Invalid(absl::StrCat("filePermission must be an integer", kFilePermissionHint));
   const auto value = IsPlainScalar(node) ? ParseYamlInt(node.Scalar()) : std::nullopt;
   if (!value.has_value() || *value < 0 || *value > std::numeric_limits<uint32_t>::max()) {
-    return Invalid(absl::StrCat(Describe(index, object_name), ": invalid filePermission ",
-                                Quote(node.Scalar()), hint));
+    return Invalid(absl::StrCat("invalid filePermission ", Quote(node.Scalar()), kFilePermissionHint));
   }
   return static_cast<uint32_t>(*value);
 }
 
-absl::StatusOr<std::string> ScalarField(const YAML::Node& entry, const char* field, size_t index) {
+// A string field of an object; "" when absent or null. A field that is not a
+// scalar is a problem, reported without the object's name (as the incumbent's
+// YAML decoder did, before the name was known).
+std::string ScalarField(const YAML::Node& entry, const char* field, size_t index, Problems* problems) {
   const YAML::Node node = entry[field];
   if (!node.IsDefined() || node.IsNull()) return std::string();
   if (!node.IsScalar()) {
-    return Invalid(absl::StrCat("objects[", index, "]: field ", field, " must be a string"));
+    problems->Object(index, nullptr, field, absl::StrCat("field ", field, " must be a string"));
+    return std::string();
   }
   return node.Scalar();
 }
 
-absl::StatusOr<SecretObject> ParseObject(const YAML::Node& entry, size_t index) {
+// HashiCorp's spelling of a setting and OpenBao's two (issue #13 §4).
+struct Spellings {
+  const char* vault;
+  const char* bao;
+  const char* openbao;
+};
+
+// The value of whichever of `names` is present (the first in order), and in
+// `*used` the name it had. Two present names with different values are a
+// problem naming both; equal values are fine. `lookup` returns a name's value.
+template <typename Lookup>
+std::optional<std::string> LookupSpellings(std::initializer_list<const char*> names, const Lookup& lookup,
+                                           const std::function<void(std::string, std::string)>& problem,
+                                           const char** used = nullptr) {
+  std::optional<std::string> found;
+  const char* found_name = nullptr;
+  for (const char* name : names) {
+    std::optional<std::string> value = lookup(name);
+    if (!value.has_value()) continue;
+    if (!found.has_value()) {
+      found = std::move(value);
+      found_name = name;
+    } else if (*value != *found) {
+      problem(absl::StrCat(found_name, ", ", name),
+              absl::StrCat(found_name, " and ", name, " are two spellings of one setting, set to different values (",
+                           Quote(*found), " and ", Quote(*value), "): keep one"));
+    }
+  }
+  if (used != nullptr && found_name != nullptr) *used = found_name;
+  return found;
+}
+
+std::optional<SecretObject> ParseObject(const YAML::Node& entry, size_t index, Problems* problems) {
   if (!entry.IsMap()) {
-    return Invalid(absl::StrCat("objects[", index,
-                                "]: each object must be a mapping with objectName, secretPath, "
-                                "..., got ",
-                                entry.IsSequence() ? "a list" : "a scalar"));
+    problems->Object(index, nullptr, "objects",
+                     absl::StrCat("each object must be a mapping with objectName, secretPath, ..., got ",
+                                  entry.IsSequence() ? "a list" : "a scalar"));
+    return std::nullopt;
   }
   SecretObject object;
-  VCP_ASSIGN_OR_RETURN(object.object_name, ScalarField(entry, "objectName", index));
-  VCP_ASSIGN_OR_RETURN(object.secret_path, ScalarField(entry, "secretPath", index));
-  VCP_ASSIGN_OR_RETURN(object.secret_key, ScalarField(entry, "secretKey", index));
-  VCP_ASSIGN_OR_RETURN(object.method, ScalarField(entry, "method", index));
-  VCP_ASSIGN_OR_RETURN(object.encoding, ScalarField(entry, "encoding", index));
+  const size_t before = problems->size();
+  object.object_name = ScalarField(entry, "objectName", index, problems);
+  const std::string* name = problems->size() == before ? &object.object_name : nullptr;
+  object.secret_path = ScalarField(entry, "secretPath", index, problems);
+  object.secret_key = ScalarField(entry, "secretKey", index, problems);
+  object.method = ScalarField(entry, "method", index, problems);
+  object.encoding = ScalarField(entry, "encoding", index, problems);
   if (const YAML::Node reuse = entry["reuseLease"]; reuse.IsDefined() && !reuse.IsNull()) {
     size_t budget = 1;
     auto value = reuse.IsScalar() && IsPlainScalar(reuse) ? YamlToJson(reuse, 0, &budget)
                                                           : absl::StatusOr<nlohmann::json>(nlohmann::json());
     if (!value.ok() || !value->is_boolean()) {
-      return Invalid(absl::StrCat(Describe(index, object.object_name), ": reuseLease must be true or false"));
+      problems->Object(index, name, "reuseLease", "reuseLease must be true or false");
+    } else {
+      object.reuse_lease = value->get<bool>();
     }
-    object.reuse_lease = value->get<bool>();
   }
-  VCP_ASSIGN_OR_RETURN(object.file_permission,
-                       ParseFilePermission(entry["filePermission"], index, object.object_name));
+  if (auto mode = ParseFilePermission(entry["filePermission"]); mode.ok()) {
+    object.file_permission = *mode;
+  } else {
+    problems->Object(index, name, "filePermission", std::string(mode.status().message()));
+  }
   if (const YAML::Node args = entry["secretArgs"]; args.IsDefined() && !args.IsNull()) {
     if (!args.IsMap()) {
-      return Invalid(absl::StrCat(Describe(index, object.object_name),
-                                  ": secretArgs must be a mapping of request body fields"));
+      problems->Object(index, name, "secretArgs", "secretArgs must be a mapping of request body fields");
+    } else {
+      size_t budget = kMaxYamlNodes;
+      auto json = YamlToJson(args, 0, &budget);
+      if (json.ok()) {
+        object.secret_args = std::move(*json);
+      } else {
+        problems->Object(index, name, "secretArgs", absl::StrCat("secretArgs: ", json.status().message()));
+      }
     }
-    size_t budget = kMaxYamlNodes;
-    auto json = YamlToJson(args, 0, &budget);
-    if (!json.ok()) {
-      return Invalid(absl::StrCat(Describe(index, object.object_name),
-                                  ": secretArgs: ", json.status().message()));
-    }
-    object.secret_args = std::move(*json);
   }
+  // Fields beyond the incumbent's (issue #13), read after its own so that
+  // the first problem of a class it accepts is the one it reports.
+  if (const std::string output = ScalarField(entry, "output", index, problems); !output.empty()) {
+    if (auto shape = ParseOutputShape(output); shape.ok()) {
+      object.output = *shape;
+    } else {
+      problems->Object(index, name, "output", std::string(shape.status().message()));
+    }
+  }
+  auto field_value = [&](const char* field) -> std::optional<std::string> {
+    const YAML::Node node = entry[field];
+    if (!node.IsDefined()) return std::nullopt;
+    return ScalarField(entry, field, index, problems);
+  };
+  object.vault_namespace =
+      LookupSpellings({"vaultNamespace", "baoNamespace", "openbaoNamespace"}, field_value,
+                      [&](std::string field, std::string reason) {
+                        problems->Object(index, name, std::move(field), std::move(reason));
+                      })
+          .value_or("");
   return object;
 }
 
@@ -211,35 +294,68 @@ bool IsHttpToken(const std::string& method) {
          std::all_of(method.begin(), method.end(), [](char c) { return absl::ascii_isalpha(c); });
 }
 
-absl::Status ValidateObject(const SecretObject& object, size_t index) {
+bool HasControlCharacter(const std::string& text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// Every problem of one object, in the order the incumbent's checks (and
+// then the newer ones) meet them.
+void ValidateObject(const SecretObject& object, size_t index, Problems* problems) {
+  const std::string* name = &object.object_name;
   if (absl::Status s = ValidateObjectPath(object.object_name); !s.ok()) {
-    return Invalid(absl::StrCat(Describe(index, object.object_name), ": ", s.message()));
+    problems->Object(index, name, "objectName", std::string(s.message()));
   }
   if (object.secret_path.empty()) {
-    return Invalid(absl::StrCat(Describe(index, object.object_name),
-                                ": missing secretPath (the Vault path to read, e.g. "
-                                "secret/data/my-app for KV v2)"));
-  }
-  for (char c : object.secret_path) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return Invalid(absl::StrCat(Describe(index, object.object_name),
-                                  ": secretPath contains a control character"));
-    }
-  }
-  if (absl::Status s = vault::CheckSecretPathStaysInApi(object.secret_path); !s.ok()) {
-    return Invalid(absl::StrCat(Describe(index, object.object_name), ": secretPath ",
-                                Quote(WithoutQuery(object.secret_path)), ": ",
-                                s.message()));
+    problems->Object(index, name, "secretPath",
+                     "missing secretPath (the Vault path to read, e.g. secret/data/my-app for KV v2)");
+  } else if (HasControlCharacter(object.secret_path)) {
+    problems->Object(index, name, "secretPath", "secretPath contains a control character");
+  } else if (absl::Status s = vault::CheckSecretPathStaysInApi(object.secret_path); !s.ok()) {
+    problems->Object(index, name, "secretPath",
+                     absl::StrCat("secretPath ", Quote(WithoutQuery(object.secret_path)), ": ", s.message()));
   }
   if (!object.method.empty() && !IsHttpToken(object.method)) {
-    return Invalid(absl::StrCat(Describe(index, object.object_name), ": invalid method ",
-                                Quote(object.method), " (use GET, PUT or POST)"));
+    problems->Object(index, name, "method",
+                     absl::StrCat("invalid method ", Quote(object.method), " (use GET, PUT or POST)"));
   }
-  if (auto encoding = ParseEncoding(object.encoding); !encoding.ok()) {
-    return Invalid(absl::StrCat(Describe(index, object.object_name), ": ",
-                                encoding.status().message()));
+  auto encoding = ParseEncoding(object.encoding);
+  if (!encoding.ok()) problems->Object(index, name, "encoding", std::string(encoding.status().message()));
+  const OutputShape shape = object.EffectiveOutput();
+  if (shape == OutputShape::kEnvelope && !object.secret_key.empty()) {
+    problems->Object(index, name, "output",
+                     absl::StrCat("output: envelope writes the whole Vault response and cannot be combined with "
+                                  "secretKey ",
+                                  Quote(object.secret_key),
+                                  "; remove one of them (with a secretKey the default is output: value)"));
   }
-  return absl::OkStatus();
+  if (encoding.ok() && *encoding != Encoding::kUtf8 &&
+      (shape == OutputShape::kData || shape == OutputShape::kDotenv || shape == OutputShape::kYaml)) {
+    problems->Object(index, name, "encoding",
+                     absl::StrCat("encoding ", Quote(object.encoding), " applies to output: value and output: files, "
+                                  "not output: ", OutputShapeName(shape),
+                                  " (which writes the values as Vault holds them)"));
+  }
+  if (absl::Status s = ValidateVaultNamespace("vaultNamespace", object.vault_namespace); !s.ok()) {
+    problems->Object(index, name, "vaultNamespace", std::string(s.message()));
+  }
+}
+
+// An object with output: files makes its objectName a directory of files
+// named by Vault's keys: another object's file inside it could collide.
+void CheckFilesDirectories(const std::vector<SecretObject>& objects, const std::vector<size_t>& indices,
+                           Problems* problems) {
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (objects[i].EffectiveOutput() != OutputShape::kFiles || objects[i].object_name.empty()) continue;
+    const std::string directory = objects[i].object_name + "/";
+    for (size_t j = 0; j < objects.size(); ++j) {
+      if (j == i || objects[j].object_name.rfind(directory, 0) != 0) continue;
+      problems->Object(indices[j], &objects[j].object_name, "objectName",
+                       absl::StrCat("objectName ", Quote(objects[j].object_name), " is inside objects[", indices[i],
+                                    "] (objectName ", Quote(objects[i].object_name),
+                                    "), whose output: files writes a file per key of its secret there"));
+    }
+  }
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ParseAttributes(const std::string& text) {
@@ -302,6 +418,17 @@ absl::StatusOr<Encoding> ParseEncoding(const std::string& text) {
   if (lower == "base64") return Encoding::kBase64;
   if (lower == "hex") return Encoding::kHex;
   return Invalid("invalid encoding type. Should be utf-8, base64, or hex");
+}
+
+YamlScalarType ResolvePlainScalar(const std::string& text) {
+  static const std::set<std::string> kNull = {"", "~", "null", "Null", "NULL"};
+  static const std::set<std::string> kBool = {"true", "True", "TRUE", "false", "False", "FALSE"};
+  if (kNull.count(text) > 0) return YamlScalarType::kNull;
+  if (kBool.count(text) > 0) return YamlScalarType::kBool;
+  if (ParseYamlInt(text).has_value()) return YamlScalarType::kInt;
+  if (IsYamlFloat(text)) return YamlScalarType::kFloat;
+  if (IsYamlInfinityOrNan(text)) return YamlScalarType::kInfinityOrNan;
+  return YamlScalarType::kString;
 }
 
 std::optional<int64_t> ParseYamlInt(const std::string& text) {
@@ -369,39 +496,63 @@ std::optional<std::string> MountParams::TokenForAudience() const {
   return it->second;
 }
 
-absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_text) {
+namespace {
+
+// Parses the `objects` YAML, collecting every problem; returns the objects
+// that are mappings (with the fields that could be read), and in `*indices`
+// (when not null) each one's index in the list.
+std::vector<SecretObject> ParseObjectsCollecting(const std::string& yaml_text, Problems* problems,
+                                                 std::vector<size_t>* indices = nullptr) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    return Invalid(absl::StrCat("failed to parse 'objects' in SecretProviderClass: YAML error at line ",
-                                e.mark.line + 1, ", column ", e.mark.column + 1, ": ", Shorten(e.msg)));
+    problems->Class("objects", absl::StrCat("failed to parse 'objects' in SecretProviderClass: YAML error at line ",
+                                            e.mark.line + 1, ", column ", e.mark.column + 1, ": ", Shorten(e.msg)));
+    return {};
   }
-  if (root.IsNull() || !root.IsDefined()) return std::vector<SecretObject>{};
+  if (root.IsNull() || !root.IsDefined()) return {};
   if (!root.IsSequence()) {
-    return Invalid(absl::StrCat(
-        "failed to parse 'objects' in SecretProviderClass: expected a YAML list of objects "
-        "(each starting with '- objectName: ...'), got ",
-        root.IsMap() ? "a mapping" : "a scalar"));
+    problems->Class("objects", absl::StrCat("failed to parse 'objects' in SecretProviderClass: expected a YAML list of "
+                                            "objects (each starting with '- objectName: ...'), got ",
+                                            root.IsMap() ? "a mapping" : "a scalar"));
+    return {};
   }
   std::vector<SecretObject> objects;
   objects.reserve(root.size());
   for (size_t i = 0; i < root.size(); ++i) {
-    VCP_ASSIGN_OR_RETURN(auto object, ParseObject(root[i], i));
-    objects.push_back(std::move(object));
+    if (auto object = ParseObject(root[i], i, problems); object.has_value()) {
+      objects.push_back(std::move(*object));
+      if (indices != nullptr) indices->push_back(i);
+    }
   }
   return objects;
 }
 
-absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text,
-                                              const std::string& /*secrets: unused*/,
-                                              const std::string& target_path,
-                                              const std::string& permission,
-                                              const ParseOptions& options) {
-  VCP_ASSIGN_OR_RETURN(const auto attributes, ParseAttributes(attributes_text));
+using Attributes = std::map<std::string, std::string>;
+
+// The checks of ParseMountRequest, in its order, problems collected. With
+// `request` null the parameters come from a manifest (validate): what the
+// driver adds is not checked.
+struct DriverRequest {
+  const std::string* target_path;
+  const std::string* permission;
+};
+
+MountParams ParseParameters(const Attributes& attributes, const DriverRequest* request, const ParseOptions& options,
+                            Problems* problems) {
   MountParams params;
-  params.target_path = target_path;
-  params.role_name = Lookup(attributes, "roleName").value_or("");
+  auto lookup = [&](const char* key) { return Lookup(attributes, key); };
+  auto class_problem = [&](std::string field, std::string reason) {
+    problems->Class(std::move(field), std::move(reason));
+  };
+  auto spelled = [&](const Spellings& names, const char** used = nullptr) {
+    return LookupSpellings({names.vault, names.bao, names.openbao}, lookup, class_problem, used);
+  };
+  if (request != nullptr) params.target_path = *request->target_path;
+  params.role_name =
+      LookupSpellings({"roleName", "vaultRoleName", "baoRoleName", "openbaoRoleName"}, lookup, class_problem)
+          .value_or("");
   params.audience = Lookup(attributes, "audience").value_or("");
   params.secret_provider_class = Lookup(attributes, "secretProviderClass").value_or("");
   params.pod.name = Lookup(attributes, kPodName).value_or("");
@@ -410,52 +561,85 @@ absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text
   params.pod.service_account = Lookup(attributes, kServiceAccount).value_or("");
 
   vault::ConnectionOverrides& c = params.connection;
-  c.address = Lookup(attributes, "vaultAddress");
-  c.ns = Lookup(attributes, "vaultNamespace");
-  c.ca_cert = Lookup(attributes, "vaultCACertPath");
-  c.ca_directory = Lookup(attributes, "vaultCADirectory");
-  c.server_name = Lookup(attributes, "vaultTLSServerName");
-  c.client_cert = Lookup(attributes, "vaultTLSClientCertPath");
-  c.client_key = Lookup(attributes, "vaultTLSClientKeyPath");
-  if (auto skip = Lookup(attributes, "vaultSkipTLSVerify"); skip.has_value()) {
+  c.address = spelled({"vaultAddress", "baoAddress", "openbaoAddress"});
+  const char* ns_name = "vaultNamespace";
+  c.ns = spelled({"vaultNamespace", "baoNamespace", "openbaoNamespace"}, &ns_name);
+  c.ca_cert = spelled({"vaultCACertPath", "baoCACertPath", "openbaoCACertPath"});
+  c.ca_directory = spelled({"vaultCADirectory", "baoCADirectory", "openbaoCADirectory"});
+  c.server_name = spelled({"vaultTLSServerName", "baoTLSServerName", "openbaoTLSServerName"});
+  c.client_cert = spelled({"vaultTLSClientCertPath", "baoTLSClientCertPath", "openbaoTLSClientCertPath"});
+  c.client_key = spelled({"vaultTLSClientKeyPath", "baoTLSClientKeyPath", "openbaoTLSClientKeyPath"});
+  const char* skip_name = "vaultSkipTLSVerify";
+  if (auto skip = spelled({"vaultSkipTLSVerify", "baoSkipTLSVerify", "openbaoSkipTLSVerify"}, &skip_name);
+      skip.has_value()) {
     bool ok = false;
     c.skip_verify = ParseGoBool(*skip, &ok);
     if (!ok) {
-      return Invalid(absl::StrCat("failed to parse vaultSkipTLSVerify: strconv.ParseBool: parsing ",
-                                  Quote(*skip), ": invalid syntax (use \"true\" or \"false\")"));
+      c.skip_verify.reset();
+      problems->Class(skip_name, absl::StrCat("failed to parse ", skip_name, ": strconv.ParseBool: parsing ",
+                                              Quote(*skip), ": invalid syntax (use \"true\" or \"false\")"));
+    }
+  }
+  if (c.ns.has_value()) {
+    if (absl::Status s = ValidateVaultNamespace(ns_name, *c.ns); !s.ok()) {
+      problems->Class(ns_name, std::string(s.message()));
     }
   }
 
-  const auto k8s_mount = Lookup(attributes, "vaultKubernetesMountPath");
-  const auto auth_mount = Lookup(attributes, "vaultAuthMountPath");
+  const char* k8s_name = "vaultKubernetesMountPath";
+  const char* auth_name = "vaultAuthMountPath";
+  const auto k8s_mount =
+      spelled({"vaultKubernetesMountPath", "baoKubernetesMountPath", "openbaoKubernetesMountPath"}, &k8s_name);
+  const auto auth_mount = spelled({"vaultAuthMountPath", "baoAuthMountPath", "openbaoAuthMountPath"}, &auth_name);
   if (k8s_mount.has_value() && auth_mount.has_value()) {
-    return Invalid("cannot set both vaultKubernetesMountPath and vaultAuthMountPath");
+    problems->Class(auth_name, absl::StrCat("cannot set both ", k8s_name, " and ", auth_name));
+  } else {
+    const auto& mount = auth_mount.has_value() ? auth_mount : k8s_mount;
+    if (mount.has_value() && !mount->empty()) params.auth_mount = *mount;
   }
-  const auto& mount = auth_mount.has_value() ? auth_mount : k8s_mount;
-  if (mount.has_value() && !mount->empty()) params.auth_mount = *mount;
 
-  if (auto tokens = Lookup(attributes, kServiceAccountTokens); tokens.has_value()) {
-    VCP_ASSIGN_OR_RETURN(params.sa_tokens, ParseTokens(*tokens));
+  if (request != nullptr) {
+    if (auto tokens = Lookup(attributes, kServiceAccountTokens); tokens.has_value()) {
+      if (auto parsed = ParseTokens(*tokens); parsed.ok()) {
+        params.sa_tokens = *std::move(parsed);
+      } else {
+        problems->Class(kServiceAccountTokens, std::string(parsed.status().message()));
+      }
+    }
   }
+  const size_t problems_before_objects = problems->size();
+  std::vector<size_t> indices;  // each object's index in the list (objects that are not mappings are left out)
   if (auto objects = Lookup(attributes, "objects"); objects.has_value()) {
     if (options.max_objects_bytes > 0 && objects->size() > options.max_objects_bytes) {
-      return Invalid(absl::StrCat("the 'objects' parameter in SecretProviderClass is ", objects->size(),
-                                  " bytes, more than the provider's limit of ",
-                                  FormatBytes(options.max_objects_bytes),
-                                  " (-max-objects-bytes): split the objects over several SecretProviderClasses"));
+      problems->Class("objects", absl::StrCat("the 'objects' parameter in SecretProviderClass is ", objects->size(),
+                                              " bytes, more than the provider's limit of ",
+                                              FormatBytes(options.max_objects_bytes),
+                                              " (-max-objects-bytes): split the objects over several "
+                                              "SecretProviderClasses"));
+    } else if (options.objects_cache != nullptr) {
+      if (auto cached = options.objects_cache->Get(*objects); cached.ok()) {
+        params.objects = *std::move(cached);
+      } else {
+        problems->Class("objects", std::string(cached.status().message()));
+      }
+    } else {
+      params.objects = ParseObjectsCollecting(*objects, problems, &indices);
     }
-    VCP_ASSIGN_OR_RETURN(params.objects, options.objects_cache != nullptr ? options.objects_cache->Get(*objects)
-                                                                          : ParseObjects(*objects));
   }
-  VCP_ASSIGN_OR_RETURN(params.default_mode, ParsePermission(permission));
+  const bool objects_have_problems = problems->size() > problems_before_objects;
+  if (request != nullptr) {
+    if (auto mode = ParsePermission(*request->permission); mode.ok()) {
+      params.default_mode = *mode;
+    } else {
+      problems->Class("permission", std::string(mode.status().message()));
+    }
+  }
 
   // Validation, in the incumbent's order and with its texts.
-  if (params.role_name.empty()) {
-    return Invalid("missing 'roleName' in SecretProviderClass definition");
-  }
-  if (params.target_path.empty()) return Invalid("missing target path field");
-  if (params.objects.empty()) {
-    return Invalid("no secrets configured - the provider will not read any secret material");
+  if (params.role_name.empty()) problems->Class("roleName", "missing 'roleName' in SecretProviderClass definition");
+  if (request != nullptr && params.target_path.empty()) problems->Class("targetPath", "missing target path field");
+  if (params.objects.empty() && !objects_have_problems) {
+    problems->Class("objects", "no secrets configured - the provider will not read any secret material");
   }
   std::set<std::string> seen;
   std::vector<std::string> duplicated;
@@ -466,14 +650,91 @@ absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text
     }
   }
   if (!duplicated.empty()) {
-    return Invalid(absl::StrCat(
-        "each `objectName` within a SecretProviderClass must be unique, but the following keys "
-        "were duplicated: ",
-        absl::StrJoin(duplicated, ", ")));
+    problems->Class("objectName",
+                    absl::StrCat("each `objectName` within a SecretProviderClass must be unique, but the following "
+                                 "keys were duplicated: ",
+                                 absl::StrJoin(duplicated, ", ")));
   }
-  for (size_t i = 0; i < params.objects.size(); ++i) {
-    VCP_RETURN_IF_ERROR(ValidateObject(params.objects[i], i));
+  if (indices.size() != params.objects.size()) {  // from the cache: every object parsed
+    indices.resize(params.objects.size());
+    std::iota(indices.begin(), indices.end(), 0);
   }
+  for (size_t i = 0; i < params.objects.size(); ++i) ValidateObject(params.objects[i], indices[i], problems);
+  CheckFilesDirectories(params.objects, indices, problems);
+  return params;
+}
+
+}  // namespace
+
+std::string ClassProblem::Message() const {
+  if (!object.has_value()) return reason;
+  if (!has_object_name) return absl::StrCat("objects[", *object, "]: ", reason);
+  return absl::StrCat(Describe(*object, object_name), ": ", reason);
+}
+
+absl::StatusOr<OutputShape> ParseOutputShape(const std::string& text) {
+  for (OutputShape shape : {OutputShape::kEnvelope, OutputShape::kValue, OutputShape::kData, OutputShape::kFiles,
+                            OutputShape::kDotenv, OutputShape::kYaml}) {
+    if (text == OutputShapeName(shape)) return shape;
+  }
+  return Invalid(absl::StrCat("invalid output ", Quote(text), ": use envelope, value, data, files, dotenv or yaml"));
+}
+
+const char* OutputShapeName(OutputShape shape) {
+  switch (shape) {
+    case OutputShape::kEnvelope:
+      return "envelope";
+    case OutputShape::kValue:
+      return "value";
+    case OutputShape::kData:
+      return "data";
+    case OutputShape::kFiles:
+      return "files";
+    case OutputShape::kDotenv:
+      return "dotenv";
+    case OutputShape::kYaml:
+      return "yaml";
+  }
+  return "envelope";
+}
+
+OutputShape SecretObject::EffectiveOutput() const {
+  if (output.has_value()) return *output;
+  return secret_key.empty() ? OutputShape::kEnvelope : OutputShape::kValue;
+}
+
+absl::Status ValidateVaultNamespace(const std::string& parameter, const std::string& ns) {
+  if (!HasControlCharacter(ns)) return absl::OkStatus();
+  return Invalid(absl::StrCat("invalid ", parameter, " ", Quote(ns), ": contains a control character"));
+}
+
+absl::StatusOr<std::vector<SecretObject>> ParseObjects(const std::string& yaml_text) {
+  Problems problems;
+  std::vector<SecretObject> objects = ParseObjectsCollecting(yaml_text, &problems);
+  if (!problems.empty()) return problems.First();
+  return objects;
+}
+
+std::vector<ClassProblem> CheckClassParameters(const std::map<std::string, std::string>& parameters,
+                                               const ParseOptions& options, MountParams* parsed) {
+  ParseOptions uncached = options;
+  uncached.objects_cache = nullptr;  // every problem, not the cache's first
+  Problems problems;
+  MountParams params = ParseParameters(parameters, nullptr, uncached, &problems);
+  if (parsed != nullptr) *parsed = std::move(params);
+  return problems.Take();
+}
+
+absl::StatusOr<MountParams> ParseMountRequest(const std::string& attributes_text,
+                                              const std::string& /*secrets: unused*/,
+                                              const std::string& target_path,
+                                              const std::string& permission,
+                                              const ParseOptions& options) {
+  VCP_ASSIGN_OR_RETURN(const auto attributes, ParseAttributes(attributes_text));
+  Problems problems;
+  const DriverRequest request{&target_path, &permission};
+  MountParams params = ParseParameters(attributes, &request, options, &problems);
+  if (!problems.empty()) return problems.First();
   return params;
 }
 

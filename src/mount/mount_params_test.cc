@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 
+#include "absl/strings/str_cat.h"
 #include "vcp/mount/objects_cache.h"
 #include "vcp/util/go_json.h"
 
@@ -264,6 +265,208 @@ TEST(MountParamsTest, ObjectsComeFromTheCacheWhenOneIsGiven) {
     EXPECT_EQ(p->objects.at(0).secret_path, "secret/data/a");
   }
   EXPECT_EQ(cache.entries(), 1u);
+}
+
+
+// --- issue #13: output, per-object vaultNamespace, OpenBao's spellings, every problem ---
+
+TEST(MountParamsTest, OutputNamesAShapeAndDefaultsBySecretKey) {
+  auto objects = ParseObjects(R"(
+- {objectName: a, secretPath: x}
+- {objectName: b, secretPath: x, secretKey: k}
+- {objectName: c, secretPath: x, output: data}
+- {objectName: d, secretPath: x, output: files}
+- {objectName: e, secretPath: x, output: dotenv}
+- {objectName: f, secretPath: x, output: yaml, secretKey: nested}
+- {objectName: g, secretPath: x, output: value, secretKey: k}
+- {objectName: h, secretPath: x, output: envelope}
+)");
+  ASSERT_TRUE(objects.ok()) << objects.status();
+  const std::vector<OutputShape> want = {OutputShape::kEnvelope, OutputShape::kValue, OutputShape::kData,
+                                         OutputShape::kFiles,    OutputShape::kDotenv, OutputShape::kYaml,
+                                         OutputShape::kValue,    OutputShape::kEnvelope};
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ((*objects)[i].EffectiveOutput(), want[i]) << i;
+  EXPECT_FALSE((*objects)[0].output.has_value()) << "absent stays absent: the version does not change";
+  EXPECT_FALSE((*objects)[1].output.has_value());
+  EXPECT_EQ((*objects)[7].output, OutputShape::kEnvelope);
+  for (OutputShape shape : want) EXPECT_EQ(ParseOutputShape(OutputShapeName(shape)).value(), shape);
+}
+
+TEST(MountParamsTest, OutputProblemsNameTheObject) {
+  auto params = Base();
+  params["objects"] = "- {objectName: a, secretPath: x, output: Files}";
+  EXPECT_EQ(Parse(params).status().message(),
+            "objects[0] (objectName \"a\"): invalid output \"Files\": use envelope, value, data, files, dotenv or yaml");
+  params["objects"] = "- {objectName: a, secretPath: x, output: [files]}";
+  EXPECT_EQ(Parse(params).status().message(), "objects[0]: field output must be a string");
+  params["objects"] = "- {objectName: env, secretPath: x, secretKey: k, output: envelope}";
+  EXPECT_EQ(Parse(params).status().message(),
+            "objects[0] (objectName \"env\"): output: envelope writes the whole Vault response and cannot be combined "
+            "with secretKey \"k\"; remove one of them (with a secretKey the default is output: value)");
+  params["objects"] = "- {objectName: d, secretPath: x, output: dotenv, encoding: base64}";
+  EXPECT_EQ(Parse(params).status().message(),
+            "objects[0] (objectName \"d\"): encoding \"base64\" applies to output: value and output: files, not "
+            "output: dotenv (which writes the values as Vault holds them)");
+  // Today's classes keep working: encoding beside the whole envelope is ignored, as the incumbent does.
+  params["objects"] = "- {objectName: e, secretPath: x, encoding: base64}\n"
+                      "- {objectName: f, secretPath: x, output: files, encoding: hex}\n"
+                      "- {objectName: g, secretPath: x, output: yaml, encoding: UTF-8}";
+  EXPECT_TRUE(Parse(params).ok()) << Parse(params).status();
+}
+
+TEST(MountParamsTest, AFilesDirectoryCannotHoldAnotherObject) {
+  auto params = Base();
+  params["objects"] = "- {objectName: conf, secretPath: x, output: files}\n"
+                      "- {objectName: conf/extra, secretPath: y, secretKey: k}\n"
+                      "- {objectName: confx, secretPath: y, secretKey: k}";
+  EXPECT_EQ(Parse(params).status().message(),
+            "objects[1] (objectName \"conf/extra\"): objectName \"conf/extra\" is inside objects[0] (objectName "
+            "\"conf\"), whose output: files writes a file per key of its secret there");
+}
+
+TEST(MountParamsTest, AnObjectMayNameItsOwnVaultNamespace) {
+  auto objects = ParseObjects(R"(
+- {objectName: a, secretPath: x}
+- {objectName: b, secretPath: x, vaultNamespace: team-a/child}
+- {objectName: c, secretPath: x, baoNamespace: ns-b}
+- {objectName: d, secretPath: x, openbaoNamespace: ns-c, vaultNamespace: ns-c}
+)");
+  ASSERT_TRUE(objects.ok()) << objects.status();
+  EXPECT_EQ((*objects)[0].vault_namespace, "");
+  EXPECT_EQ((*objects)[1].vault_namespace, "team-a/child");
+  EXPECT_EQ((*objects)[2].vault_namespace, "ns-b");
+  EXPECT_EQ((*objects)[3].vault_namespace, "ns-c");
+  EXPECT_EQ(ParseObjects("- {objectName: a, secretPath: x, vaultNamespace: x, baoNamespace: y}").status().message(),
+            "objects[0] (objectName \"a\"): vaultNamespace and baoNamespace are two spellings of one setting, set "
+            "to different values (\"x\" and \"y\"): keep one");
+  auto params = Base();
+  params["objects"] = "- {objectName: a, secretPath: x, vaultNamespace: \"ns\\r\\nX-Vault-Token: t\"}";
+  EXPECT_EQ(Parse(params).status().message(),
+            "objects[0] (objectName \"a\"): invalid vaultNamespace \"ns\\r\\nX-Vault-Token: t\": contains a control "
+            "character");
+}
+
+TEST(MountParamsTest, TheClassNamespaceCannotCarryAHeaderInjection) {
+  auto params = Base();
+  params["vaultNamespace"] = "team-a\r\nX-Evil: 1";
+  EXPECT_EQ(Parse(params).status().message(), "invalid vaultNamespace \"team-a\\r\\nX-Evil: 1\": contains a control character");
+  params.erase("vaultNamespace");
+  params["baoNamespace"] = std::string("a\0b", 3);
+  EXPECT_EQ(Parse(params).status().message(), "invalid baoNamespace \"a\\u0000b\": contains a control character");
+  params["baoNamespace"] = "team-a/child/";
+  EXPECT_EQ(*Parse(params)->connection.ns, "team-a/child/");
+}
+
+TEST(MountParamsTest, OpenBaosSpellingsOfEveryParameter) {
+  const std::vector<std::string> settings = {"Address",          "Namespace",          "CACertPath",
+                                             "CADirectory",      "TLSServerName",      "TLSClientCertPath",
+                                             "TLSClientKeyPath", "SkipTLSVerify",      "AuthMountPath",
+                                             "KubernetesMountPath"};
+  for (const std::string prefix : {"bao", "openbao"}) {
+    for (const std::string& setting : settings) {
+      SCOPED_TRACE(prefix + setting);
+      auto vault = Base();
+      auto bao = Base();
+      const std::string value = setting == "SkipTLSVerify" ? "true" : "value-of-" + setting;
+      vault["vault" + setting] = value;
+      bao[prefix + setting] = value;
+      auto from_vault = Parse(vault);
+      auto from_bao = Parse(bao);
+      ASSERT_TRUE(from_vault.ok()) << from_vault.status();
+      ASSERT_TRUE(from_bao.ok()) << from_bao.status();
+      const vault::ConnectionOverrides& a = from_vault->connection;
+      const vault::ConnectionOverrides& b = from_bao->connection;
+      EXPECT_EQ(a.address, b.address);
+      EXPECT_EQ(a.ns, b.ns);
+      EXPECT_EQ(a.ca_cert, b.ca_cert);
+      EXPECT_EQ(a.ca_directory, b.ca_directory);
+      EXPECT_EQ(a.server_name, b.server_name);
+      EXPECT_EQ(a.client_cert, b.client_cert);
+      EXPECT_EQ(a.client_key, b.client_key);
+      EXPECT_EQ(a.skip_verify, b.skip_verify);
+      EXPECT_EQ(from_vault->auth_mount, from_bao->auth_mount);
+      // All three spellings with one value are fine; a different value is an error naming both.
+      auto all = vault;
+      all["bao" + setting] = value;
+      all["openbao" + setting] = value;
+      EXPECT_TRUE(Parse(all).ok()) << Parse(all).status();
+      auto conflict = vault;
+      conflict[prefix + setting] = setting == "SkipTLSVerify" ? "false" : "other";
+      EXPECT_THAT(std::string(Parse(conflict).status().message()),
+                  AllOf(HasSubstr("vault" + setting + " and " + prefix + setting + " are two spellings of one setting"),
+                        HasSubstr("keep one")));
+    }
+  }
+}
+
+TEST(MountParamsTest, OpenBaosSpellingsInMessagesAndRoleName) {
+  for (const std::string name : {"vaultRoleName", "baoRoleName", "openbaoRoleName"}) {
+    auto params = Base();
+    params.erase("roleName");
+    params[name] = "from-" + name;
+    EXPECT_EQ(Parse(params)->role_name, "from-" + name);
+  }
+  auto params = Base();
+  params["baoRoleName"] = "other";
+  EXPECT_EQ(Parse(params).status().message(),
+            "roleName and baoRoleName are two spellings of one setting, set to different values (\"app\" and "
+            "\"other\"): keep one");
+  params = Base();
+  params["baoKubernetesMountPath"] = "a";
+  params["openbaoAuthMountPath"] = "b";
+  EXPECT_EQ(Parse(params).status().message(), "cannot set both baoKubernetesMountPath and openbaoAuthMountPath");
+  params = Base();
+  params["openbaoSkipTLSVerify"] = "maybe";
+  EXPECT_EQ(Parse(params).status().message(),
+            "failed to parse openbaoSkipTLSVerify: strconv.ParseBool: parsing \"maybe\": invalid syntax (use \"true\" "
+            "or \"false\")");
+}
+
+TEST(MountParamsTest, CheckClassParametersListsEveryProblemFirstAsTheDaemonSaysIt) {
+  const std::map<std::string, std::string> parameters = {
+      {"vaultSkipTLSVerify", "yes"},
+      {"vaultAddress", "https://a"},
+      {"baoAddress", "https://b"},
+      {"objects", R"(
+- {objectName: ../up, secretPath: "", method: "GE T", encoding: rot13}
+- {objectName: [x], secretPath: ok, filePermission: "0600", output: nope}
+- just-a-string
+- {objectName: fine, secretPath: secret/data/x, secretKey: k}
+- {objectName: env, secretPath: x, secretKey: k, output: envelope, vaultNamespace: "a\nb"}
+)"}};
+  const std::vector<ClassProblem> problems = CheckClassParameters(parameters);
+  std::vector<std::string> lines;
+  for (const ClassProblem& p : problems) {
+    lines.push_back(absl::StrCat(p.object.has_value() ? absl::StrCat(*p.object) : "-", " ", p.field, ": ", p.Message()));
+  }
+  EXPECT_THAT(lines, ::testing::ElementsAre(
+      "- vaultAddress, baoAddress: vaultAddress and baoAddress are two spellings of one setting, set to different "
+      "values (\"https://a\" and \"https://b\"): keep one",
+      "- vaultSkipTLSVerify: failed to parse vaultSkipTLSVerify: strconv.ParseBool: parsing \"yes\": invalid syntax "
+      "(use \"true\" or \"false\")",
+      "1 objectName: objects[1]: field objectName must be a string",
+      "1 filePermission: objects[1]: invalid filePermission \"0600\"; write it as a YAML integer, e.g. 0600 (octal) "
+      "or 384 (decimal), without quotes",
+      "1 output: objects[1]: invalid output \"nope\": use envelope, value, data, files, dotenv or yaml",
+      "2 objects: objects[2]: each object must be a mapping with objectName, secretPath, ..., got a scalar",
+      "- roleName: missing 'roleName' in SecretProviderClass definition",
+      "0 objectName: objects[0] (objectName \"../up\"): invalid objectName \"../up\": must not contain '..'",
+      "0 secretPath: objects[0] (objectName \"../up\"): missing secretPath (the Vault path to read, e.g. "
+      "secret/data/my-app for KV v2)",
+      "0 method: objects[0] (objectName \"../up\"): invalid method \"GE T\" (use GET, PUT or POST)",
+      "0 encoding: objects[0] (objectName \"../up\"): invalid encoding type. Should be utf-8, base64, or hex",
+      "1 objectName: objects[1] (objectName \"\"): invalid objectName \"\": it is empty; every object needs a file "
+      "name",
+      "4 output: objects[4] (objectName \"env\"): output: envelope writes the whole Vault response and cannot be "
+      "combined with secretKey \"k\"; remove one of them (with a secretKey the default is output: value)",
+      "4 vaultNamespace: objects[4] (objectName \"env\"): invalid vaultNamespace \"a\\nb\": contains a control "
+      "character"));
+  // The daemon reports the first.
+  auto attributes = parameters;
+  attributes["roleName"] = "app";
+  EXPECT_EQ(ParseMountRequest(Attributes(attributes), "null", "/t", "420").status().message(),
+            CheckClassParameters(attributes).front().Message());
+  EXPECT_TRUE(CheckClassParameters(Base()).empty());
 }
 
 }  // namespace

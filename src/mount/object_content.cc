@@ -1,11 +1,12 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/mount/object_content.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "vcp/util/encoding.h"
+#include "vcp/mount/output_shape.h"
 #include "vcp/util/go_json.h"
-#include "vcp/util/text.h"
+#include "vcp/util/json_number.h"
 
 namespace vcp::mount {
 namespace {
@@ -23,21 +24,12 @@ bool IsEmptyValue(const nlohmann::json& value) {
          (value.is_object() && value.empty()) || (value.is_array() && value.empty());
 }
 
-std::string KeyNames(const nlohmann::json& data) {
-  std::vector<std::string> names;
-  for (auto it = data.begin(); it != data.end() && names.size() < 20; ++it) {
-    names.push_back(QuoteShortened(it.key(), 64));
-  }
-  if (names.empty()) return "no keys there";
-  return absl::StrCat("keys there: ", absl::StrJoin(names, ", "), data.size() > 20 ? ", ..." : "");
-}
-
 }  // namespace
 
 std::string EnvelopeJson(const nlohmann::json& envelope) {
   auto number_or_zero = [&](const char* key) {
     const nlohmann::json& v = Field(envelope, key);
-    return v.is_number() ? GoJsonEncode(v) : std::string("0");
+    return v.is_number() || IsNumberText(v) ? GoJsonEncode(v) : std::string("0");
   };
   const nlohmann::json& request_id = Field(envelope, "request_id");
   const nlohmann::json& lease_id = Field(envelope, "lease_id");
@@ -59,30 +51,20 @@ std::string EnvelopeJson(const nlohmann::json& envelope) {
 
 absl::StatusOr<std::string> RenderObjectContent(const SecretObject& object,
                                                 const nlohmann::json& envelope) {
-  if (object.secret_key.empty()) return EnvelopeJson(envelope);
-
-  const nlohmann::json& data = Field(envelope, "data");
-  const nlohmann::json& nested = Field(data, "data");
-  const nlohmann::json& source = nested.is_object() ? nested : data;
-  auto it = source.is_object() ? source.find(object.secret_key) : source.end();
-  if (!source.is_object() || it == source.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "key ", QuoteShortened(object.secret_key), " does not exist at the secret path ",
-        QuoteShortened(WithoutQuery(object.secret_path)), " (", source.is_object() ? KeyNames(source) : "no keys there",
-        ")"));
+  // The Mount path that calls this reads every object in the class's
+  // namespace and returns one file per object: refuse what it cannot honour
+  // rather than read from the wrong namespace or drop files.
+  if (!object.vault_namespace.empty()) {
+    return absl::FailedPreconditionError(
+        "vaultNamespace on an object is not supported by this provider build's Mount path yet");
   }
-  const std::string value = it->is_string() ? it->get<std::string>() : GoJsonEncode(*it);
-  auto encoding = ParseEncoding(object.encoding);
-  if (!encoding.ok()) return encoding.status();
-  absl::StatusOr<std::string> decoded = value;
-  if (*encoding == Encoding::kBase64) decoded = DecodeBase64Std(value);
-  if (*encoding == Encoding::kHex) decoded = DecodeHex(value);
-  if (!decoded.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "value of key ", QuoteShortened(object.secret_key), " at ", QuoteShortened(WithoutQuery(object.secret_path)),
-        " is not valid ", object.encoding, ": ", decoded.status().message()));
+  if (object.EffectiveOutput() == OutputShape::kFiles) {
+    return absl::FailedPreconditionError(
+        "output: files is not supported by this provider build's Mount path yet");
   }
-  return decoded;
+  auto files = RenderObjectFiles(object, envelope);
+  if (!files.ok()) return files.status();
+  return std::move(files->front().contents);
 }
 
 }  // namespace vcp::mount

@@ -3,6 +3,10 @@
 
 #include <gmock/gmock.h>
 
+#include <utility>
+
+#include "vcp/util/bounded_json.h"
+
 namespace vcp::mount {
 namespace {
 
@@ -65,6 +69,48 @@ TEST(ObjectContentTest, WholeEnvelopeKeepsOptionalFieldsWhenSetAndEscapesHtml) {
       R"({"request_id":"id","lease_id":"database/creds/x/1","renewable":true,"lease_duration":3600,"data":{"z":"<&>","a":1},"warnings":["w"],"mount_type":"database"})");
   EXPECT_EQ(EnvelopeJson(envelope),
             R"({"request_id":"id","lease_id":"database/creds/x/1","lease_duration":3600,"renewable":true,"data":{"a":1,"z":"\u003c\u0026\u003e"},"warnings":["w"],"mount_type":"database"})");
+}
+
+
+// Numbers as Vault spelled them (issue #13 §5): what HashiCorp's provider
+// writes, since it decodes with Go's UseNumber.
+const char kNumbers[] =
+    R"({"request_id":"n","lease_id":"","renewable":false,"lease_duration":0,"data":{"data":{)"
+    R"("price":1.50,"e":1e3,"E":1E+3,"neg0":-0,"tenth":0.1,"huge":12345678901234567890123,)"
+    R"("below":-9223372036854775809,"umax":18446744073709551615,"above":18446744073709551616,"int":42,)"
+    R"("nested":{"list":[1.50,{"x":1e3,"y":[-0,0.1]}],"n":2.0},"text":"1.50"},"metadata":{"version":1}},)"
+    R"("warnings":null})";
+
+TEST(ObjectContentTest, NumberValuesAreWrittenAsVaultSpelledThem) {
+  const nlohmann::json envelope = ParseUntrustedJsonKeepingNumbers(kNumbers).value();
+  const std::pair<const char*, const char*> cases[] = {
+      {"price", "1.50"},
+      {"e", "1e3"},
+      {"E", "1E+3"},
+      {"neg0", "-0"},
+      {"tenth", "0.1"},
+      {"huge", "12345678901234567890123"},
+      {"below", "-9223372036854775809"},
+      {"umax", "18446744073709551615"},
+      {"above", "18446744073709551616"},
+      {"int", "42"},
+      {"nested", R"({"list":[1.50,{"x":1e3,"y":[-0,0.1]}],"n":2.0})"},
+      {"text", "1.50"},
+  };
+  for (const auto& [key, want] : cases) EXPECT_EQ(RenderObjectContent(Key(key), envelope).value(), want) << key;
+}
+
+TEST(ObjectContentTest, TheWholeEnvelopeKeepsNumberTexts) {
+  const nlohmann::json envelope = ParseUntrustedJsonKeepingNumbers(kNumbers).value();
+  EXPECT_EQ(RenderObjectContent(Key(""), envelope).value(),
+            R"({"request_id":"n","lease_id":"","lease_duration":0,"renewable":false,"data":{"data":{)"
+            R"("E":1E+3,"above":18446744073709551616,"below":-9223372036854775809,"e":1e3,"huge":12345678901234567890123,)"
+            R"("int":42,"neg0":-0,"nested":{"list":[1.50,{"x":1e3,"y":[-0,0.1]}],"n":2.0},"price":1.50,"tenth":0.1,)"
+            R"("text":"1.50","umax":18446744073709551615},"metadata":{"version":1}},"warnings":null})");
+  const nlohmann::json odd_lease = ParseUntrustedJsonKeepingNumbers(
+      R"({"lease_id":"x","lease_duration":3600.0,"renewable":true,"data":{"a":1}})").value();
+  EXPECT_EQ(EnvelopeJson(odd_lease),
+            R"({"request_id":"","lease_id":"x","lease_duration":3600.0,"renewable":true,"data":{"a":1},"warnings":null})");
 }
 
 }  // namespace

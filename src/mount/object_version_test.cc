@@ -45,5 +45,48 @@ TEST(ObjectVersionTest, ChangesWithContentConfigAndKeyOnly) {
 }
 
 
+
+std::string Hmac(const std::string& key, const std::string& message) {
+  unsigned char digest[32];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), digest, &length);
+  return EncodeBase64Url(std::string(reinterpret_cast<char*>(digest), length));
+}
+
+TEST(ObjectVersionTest, NewFieldsEnterTheConfigOnlyWhenSet) {
+  const std::string key(32, 'k');
+  const VersionSigner signer(key);
+  SecretObject o = Object();
+  const std::string before = signer.Sign(o, "v");
+  o.output = OutputShape::kValue;
+  EXPECT_EQ(signer.Sign(o, "v"),
+            Hmac(key, R"({"ObjectName":"db-pass","SecretPath":"secret/data/db","SecretKey":"password","Method":"",)"
+                      R"("SecretArgs":null,"FilePermission":0,"Encoding":"","Output":"value"}v)"));
+  EXPECT_NE(signer.Sign(o, "v"), before) << "output: value spelled out is another configuration";
+  o.vault_namespace = "team-a";
+  EXPECT_EQ(signer.Sign(o, "v"),
+            Hmac(key, R"({"ObjectName":"db-pass","SecretPath":"secret/data/db","SecretKey":"password","Method":"",)"
+                      R"("SecretArgs":null,"FilePermission":0,"Encoding":"","Output":"value","VaultNamespace":"team-a"}v)"));
+  o.output.reset();
+  o.vault_namespace.clear();
+  EXPECT_EQ(signer.Sign(o, "v"), before);
+}
+
+TEST(ObjectVersionTest, EachFileOfAFilesObjectHasItsOwnVersion) {
+  const std::string key(32, 'k');
+  const VersionSigner signer(key);
+  SecretObject o = Object();
+  o.object_name = "conf";
+  o.secret_key.clear();
+  o.output = OutputShape::kFiles;
+  EXPECT_EQ(signer.SignFile(o, "conf/user", "app"),
+            Hmac(key, R"({"ObjectName":"conf/user","SecretPath":"secret/data/db","SecretKey":"","Method":"",)"
+                      R"("SecretArgs":null,"FilePermission":0,"Encoding":"","Output":"files"}app)"));
+  EXPECT_NE(signer.SignFile(o, "conf/user", "same"), signer.SignFile(o, "conf/pass", "same"))
+      << "two keys with one value do not reveal it";
+  EXPECT_EQ(signer.SignFile(o, "conf", "x"), signer.Sign(o, "x"));
+}
+
 }  // namespace
 }  // namespace vcp::mount

@@ -27,7 +27,7 @@ size_t ObjectsCache::Cost(const std::string& yaml_text, const std::vector<Secret
   size_t cost = sizeof(Entry) + 64 /* list node, index entry */ + yaml_text.size();
   for (const SecretObject& o : objects) {
     cost += sizeof(SecretObject) + Heap(o.object_name) + Heap(o.secret_path) + Heap(o.secret_key) +
-            Heap(o.method) + Heap(o.encoding);
+            Heap(o.method) + Heap(o.encoding) + Heap(o.vault_namespace);
     if (o.secret_args.has_value()) cost += JsonBytes(*o.secret_args);
   }
   return cost;

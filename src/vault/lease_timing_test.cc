@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 
 #include <limits>
+#include <string>
+
+#include "vcp/util/bounded_json.h"
+#include "vcp/util/json_number.h"
 
 namespace vcp::vault {
 namespace {
@@ -70,6 +74,35 @@ TEST(RenewalWorthKeepingTest, AThirdOfTheLoginTtlAndWithinRange) {
   EXPECT_FALSE(RenewalWorthKeeping(kMax / 2, 3600));
   EXPECT_FALSE(RenewalWorthKeeping(0, 3600));
   EXPECT_FALSE(RenewalWorthKeeping(-1, 0));
+}
+
+
+// Vault's answers are parsed keeping number texts (util/json_number.h):
+// canonical integers stay native and work as before; any other spelling of a
+// lease duration or expiration is out of range, so the response is read fresh.
+TEST(ReuseWindowTest, NumbersAsVaultSpelledThemWorkOrAreNotReused) {
+  auto parse = [](const std::string& text) { return ParseUntrustedJsonKeepingNumbers(text).value(); };
+  auto lease = [&](const std::string& duration) {
+    return parse(R"({"lease_id":"database/creds/app/abc","lease_duration":)" + duration +
+                 R"(,"data":{"username":"u"}})");
+  };
+  auto certificate = [&](const std::string& expiration) {
+    return parse(R"({"lease_id":"","lease_duration":0,"data":{"certificate":"PEM","expiration":)" + expiration +
+                 "}}");
+  };
+  EXPECT_EQ(ReuseWindow(lease("3600"), kNow), seconds(2400));
+  EXPECT_EQ(ReuseWindow(certificate(std::to_string(kNow + 3000)), kNow), seconds(2000));
+  for (const std::string text : {"3600.0", "3.6e3", "-0", "1e400", "18446744073709551616", "12345678901234567890123",
+                                 "-9223372036854775809"}) {
+    SCOPED_TRACE(text);
+    ASSERT_TRUE(IsNumberText(lease(text)["lease_duration"]));
+    EXPECT_EQ(ReuseWindow(lease(text), kNow), std::nullopt);
+    EXPECT_EQ(ReuseWindow(certificate(text), kNow), std::nullopt);
+  }
+  // A lease with an unusable duration still falls back to a certificate's validity.
+  auto both = parse(R"({"lease_id":"pki/issue/x/1","lease_duration":3600.0,"data":{"certificate":"PEM","expiration":)" +
+                    std::to_string(kNow + 3000) + "}}");
+  EXPECT_EQ(ReuseWindow(both, kNow), seconds(2000));
 }
 
 }  // namespace

@@ -489,7 +489,7 @@ absl::StatusOr<nlohmann::json> ParseEnvelope(Answer answer) {
     return absl::InternalError(absl::StrCat(where, ": Vault answered ", response->status,
                                             " with an empty body; nothing to mount"));
   }
-  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(response->body);
+  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJsonKeepingNumbers(response->body);
   if (!parsed.ok() || !parsed->is_object()) {
     return absl::InternalError(absl::StrCat(where, ": response is not a JSON object (",
                                             parsed.ok() ? "" : absl::StrCat(parsed.status().message(), "; "),

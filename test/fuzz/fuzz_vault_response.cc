@@ -4,9 +4,9 @@
 // back: the body goes through VaultClient's parsing (Login and RenewSelf's
 // auth block, Request's envelope, and the error paths for non-2xx statuses),
 // then every key the response has is rendered into file contents in each
-// encoding (and the whole envelope for an empty secretKey), and each result is
-// signed as an object version. The first input byte picks the HTTP status;
-// the rest is the body. The transport is the unit tests' scripted fake.
+// encoding (and the whole envelope for an empty secretKey) and in every output
+// shape, and each result is signed as an object version. The first input byte
+// picks the HTTP status; the rest is the body. The transport is the unit tests' scripted fake.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include "support/fake_transport.h"
 #include "vcp/mount/object_content.h"
 #include "vcp/mount/object_version.h"
+#include "vcp/mount/output_shape.h"
 #include "vcp/vault/vault_client.h"
 
 namespace {
@@ -40,6 +41,18 @@ void RenderAndSign(const nlohmann::json& envelope) {
       object.encoding = encoding;
       auto content = vcp::mount::RenderObjectContent(object, envelope);
       if (content.ok()) (void)signer.Sign(object, *content);
+    }
+  }
+  // Every output shape, with and without a secretKey (issue #13).
+  object.encoding.clear();
+  for (const std::string& key : {std::string(), keys.back()}) {
+    object.secret_key = key;
+    for (auto shape : {vcp::mount::OutputShape::kData, vcp::mount::OutputShape::kFiles,
+                       vcp::mount::OutputShape::kDotenv, vcp::mount::OutputShape::kYaml}) {
+      object.output = shape;
+      auto files = vcp::mount::RenderObjectFiles(object, envelope);
+      if (!files.ok()) continue;
+      for (const auto& file : *files) (void)signer.SignFile(object, file.path, file.contents);
     }
   }
 }

@@ -11,14 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${FUZZ_SECONDS:-20}"
-read -r -a targets <<<"${FUZZ_TARGETS:-mount_request objects_yaml vault_response kube_response command_line template}"
+read -r -a targets <<<"${FUZZ_TARGETS:-mount_request objects_yaml vault_response kube_response command_line template manifest}"
 
 # Per target: the longest input tried and the dictionary. Real inputs are a
 # few hundred bytes to a few KiB; size limits on huge inputs have unit tests.
 declare -A max_len=([mount_request]=8192 [objects_yaml]=4096 [vault_response]=8192
-                    [kube_response]=4096 [command_line]=1024 [template]=4096)
+                    [kube_response]=4096 [command_line]=1024 [template]=4096 [manifest]=8192)
 declare -A dict=([mount_request]=mount_request [objects_yaml]=objects_yaml [vault_response]=response
-                 [kube_response]=response [command_line]=command_line [template]=template)
+                 [kube_response]=response [command_line]=command_line [template]=template
+                 [manifest]=objects_yaml)
 
 # The asan preset builds the targets too (its objects carry the same coverage
 # instrumentation), so CI fuzzes without a build of its own: FUZZ_PRESET=asan.

@@ -101,9 +101,10 @@ DIGEST = {"image": {"repository": "registry.example.com/vcp", "tag": "ignored",
                     "digest": "sha256:" + "ab" * 32}}
 NUMERIC_TAG = {"image": {"repository": "registry.example.com/vcp", "tag": 1.2}}
 NO_INIT = {**IMAGE, "socketDirInit": {"enabled": False}}
+OPENBAO = {**IMAGE, "providerName": "openbao"}
 COMBINATIONS = {"defaults": IMAGE, "custom": CUSTOM, "existing-account": EXISTING_ACCOUNT, "fallback": FALLBACK,
                 "hmac-existing": HMAC_EXISTING, "metrics": METRICS, "digest": DIGEST, "numeric-tag": NUMERIC_TAG,
-                "no-init": NO_INIT}
+                "no-init": NO_INIT, "openbao": OPENBAO}
 METRIC_NAMES = ["vault_csi_provider_mount_requests_total", "vault_csi_provider_mount_duration_seconds",
                 "vault_csi_provider_mounts_in_flight", "vault_csi_provider_vault_requests_total",
                 "vault_csi_provider_logins_total"]
@@ -313,7 +314,8 @@ class ChartChecks:
                         self.assertEqual(labels[key], value)
         container = pod["containers"][0]
         self.assertEqual(container["name"], "provider")
-        self.assertIn("-endpoint=/provider/vault.sock", container["args"])
+        # The driver finds the provider by its socket's name: <providersDir>/<provider>.sock.
+        self.assertIn("-endpoint=/provider/%s.sock" % values["providerName"], container["args"])
         mounts = {m["name"]: m for m in container["volumeMounts"]}
         volumes = {v["name"]: v for v in pod["volumes"]}
         self.assertEqual(mounts["providervol"]["mountPath"], "/provider")
@@ -495,6 +497,22 @@ class ChartChecks:
         self.assertEqual(self.daemonset(docs)["spec"]["template"]["spec"]["containers"][0]["image"],
                          "registry.example.com/vcp:1.2")
 
+    def test_openbao_provider_name_serves_openbao_sock(self):
+        values, docs, _ = self.render(OPENBAO, name="bao")
+        _, container = self.check_common(values, docs, "bao-vault-csi-provider")
+        self.assertIn("-endpoint=/provider/openbao.sock", container["args"])
+        self.assertNotIn("-endpoint=/provider/vault.sock", container["args"])
+        notes = self.notes(OPENBAO, name="bao")
+        self.assertIn("provider: openbao", notes)
+        self.assertIn("/var/run/secrets-store-csi-providers/openbao.sock", notes)
+        defaults = self.notes(IMAGE)
+        self.assertIn("provider: vault", defaults)
+        self.assertIn("/var/run/secrets-store-csi-providers/vault.sock", defaults)
+        # Two releases, one per name, share the providers directory without sharing anything else.
+        _, vault_docs, _ = self.render(IMAGE, name="vault")
+        names = {d["metadata"]["name"] for d in docs.get("DaemonSet", []) + docs.get("Role", [])}
+        self.assertFalse(names & {d["metadata"]["name"] for d in vault_docs["DaemonSet"] + vault_docs["Role"]})
+
     def test_without_socket_dir_init(self):
         values, docs, _ = self.render(NO_INIT)
         self.check_common(values, docs, "vcp-vault-csi-provider")
@@ -564,8 +582,8 @@ class ChartChecks:
                     {"commonLabels": {"team": "a b"}}, {"livenessProbe": {"periodSeconds": 0}},
                     {"socketDirInit": {"enabled": "true"}}, {"extraVolumes": [{"configMap": {"name": "x"}}]},
                     {"extraVolumeMounts": [{"name": "x", "mountPath": "relative"}]},
-                    {"securityContext": {"runAsUser": -1}},
-                    {"secrets-store-csi-driver": {"install": True}}]:
+                    {"securityContext": {"runAsUser": -1}}, {"providerName": "bao"}, {"providerName": "azure"},
+                    {"providerName": ""}, {"secrets-store-csi-driver": {"install": True}}]:
             with self.subTest(bad=bad):
                 result = self.template(merge(IMAGE, bad), expect_ok=False)
                 self.assertNotEqual(result.returncode, 0, "accepted %s" % bad)
@@ -573,6 +591,7 @@ class ChartChecks:
 
     def test_schema_accepts_documented_forms(self):
         for good in [{"nameOverride": "vault"}, {"fullnameOverride": "vault-csi-provider"},
+                     {"providerName": "openbao"}, {"providerName": "vault"},
                      {"image": {"tag": 1.2}}, {"image": {"tag": 2}}, {"image": {"tag": "1.2.3"}},
                      {"image": {"digest": "sha256:" + "0" * 64}}, {"cacheSize": 0}, {"maxConcurrentMounts": 0},
                      {"hmacKeyCheckInterval": "1h30m"}, {"hmacKeyCheckInterval": "500ms"},

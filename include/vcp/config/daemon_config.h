@@ -1,7 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // The daemon's process configuration: every flag of the incumbent with its
-// name, default and meaning, plus the VAULT_* environment fallbacks.
+// name, default and meaning, plus the VAULT_* environment fallbacks and their
+// OpenBao spellings BAO_*.
 #pragma once
 
 #include <chrono>
@@ -54,12 +55,17 @@ struct ParsedCommandLine {
   DaemonConfig config;
   bool help = false;     // -h/-help: caller prints `usage` and exits 0
   std::string usage;     // Go-style usage text of every flag
+  std::vector<std::string> warnings;  // to log once logging is set up, e.g. BAO_ADDR and VAULT_ADDR differ
 };
 
-// Parses `args` (without argv[0]) over `env`. Errors (InvalidArgument) carry
-// Go's flag texts, or name the bad environment variable, e.g.
-// "could not parse VAULT_SKIP_VERIFY \"maybe\"". Extra positional arguments
-// are an error.
+// Parses `args` (without argv[0]) over `env`. Every VAULT_* variable read
+// (VAULT_ADDR, VAULT_NAMESPACE, VAULT_CACERT, VAULT_CAPATH, VAULT_CLIENT_CERT,
+// VAULT_CLIENT_KEY, VAULT_TLS_SERVER_NAME, VAULT_SKIP_VERIFY,
+// VAULT_MAX_RETRIES) may also be spelled BAO_*; as in OpenBao's own client,
+// BAO_X wins when it is set (even to ""), and a pair set to different values
+// adds a warning. Errors (InvalidArgument) carry Go's flag texts, or name the
+// bad environment variable, e.g. "could not parse VAULT_SKIP_VERIFY
+// \"maybe\"". Extra positional arguments are an error.
 absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string>& args,
                                                    const EnvLookup& env);
 

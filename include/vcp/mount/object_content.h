@@ -20,6 +20,12 @@ namespace vcp::mount {
 //  - otherwise the key's value from data.data when that is an object (KV v2),
 //    else from data; strings raw, anything else as compact Go-style JSON;
 //    then decoded per `encoding`.
+// An object with `output` set renders as RenderObjectFiles does
+// (mount/output_shape.h); one with output: files or a vaultNamespace, which
+// this single-file, class-namespace path cannot honour, is FailedPrecondition.
+// Numbers parsed with ParseUntrustedJsonKeepingNumbers keep Vault's text
+// everywhere: a number value is written as its text, and number texts inside
+// objects, arrays and the envelope are written verbatim.
 // Errors (InvalidArgument): the key is missing (names the key, the Vault path
 // and the keys that do exist) or the value does not decode.
 absl::StatusOr<std::string> RenderObjectContent(const SecretObject& object,

@@ -19,8 +19,16 @@ class VersionSigner {
 
   // base64url (padded) of HMAC-SHA256(key, config JSON || content), where the
   // config JSON has the incumbent's field names and order: ObjectName,
-  // SecretPath, SecretKey, Method, SecretArgs, FilePermission, Encoding.
+  // SecretPath, SecretKey, Method, SecretArgs, FilePermission, Encoding;
+  // then Output and VaultNamespace only when the object sets them, so that
+  // an object without them keeps the incumbent's version.
   std::string Sign(const SecretObject& object, std::string_view content) const;
+
+  // The version of one file `object` writes (mount/output_shape.h), its id
+  // being `file_path`: Sign(object, content) for the objectName itself, and
+  // for a file objectName/<key> of an output: files object the same HMAC
+  // with `file_path` as ObjectName, so that each file has its own version.
+  std::string SignFile(const SecretObject& object, std::string_view file_path, std::string_view content) const;
 
  private:
   std::string key_;

@@ -4,7 +4,10 @@
 // (database credentials, certificates) and pod tokens. Every number here comes
 // from a Vault answer, so it may be anything an int64 holds: the arithmetic is
 // checked, and a value out of range means "do not reuse" (or, for a token,
-// "refresh at the next Mount"), never an overflow.
+// "refresh at the next Mount"), never an overflow. Responses keep Vault's
+// number texts (util/json_number.h): only a native integer is a duration or a
+// time; a number text (a float such as 3600.0, -0, an integer beyond 64 bits)
+// counts as out of range.
 #pragma once
 
 #include <chrono>
