@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "vcp/cli/validate.h"
 #include "vcp/config/daemon_config.h"
 #include "vcp/config/version.h"
@@ -51,6 +52,10 @@ int main(int argc, char** argv) {
   // after the first large free, up to 32 MiB, and a burst of large Mounts
   // then stays resident in malloc's heap for good.
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  // gRPC's locks are absl::Mutex; Debian's abseil records every lock order in
+  // a graph to detect deadlocks, which costs CPU on every call and is a
+  // debugging aid, not a production check.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   vcp::server::BlockShutdownSignals();
   if (!vcp::SetupLogging(config.log_level, config.log_format)) {
     spdlog::warn("unknown -log-level \"{}\", using info", config.log_level);

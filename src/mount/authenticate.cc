@@ -10,17 +10,18 @@
 namespace vcp::mount {
 namespace {
 
+// Every connection and auth setting plus the pod's identity, each field
+// length-prefixed so that no two different sets of values make one key.
 std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth_mount, const MountParams& p) {
-  const nlohmann::json key = {
-      {"address", c.address},         {"namespace", c.ns},
-      {"ca_cert", c.tls.ca_cert},     {"ca_directory", c.tls.ca_directory},
-      {"server_name", c.tls.server_name}, {"client_cert", c.tls.client_cert},
-      {"client_key", c.tls.client_key},   {"skip_verify", c.tls.skip_verify},
-      {"auth_mount", auth_mount},     {"role", p.role_name},
-      {"audience", p.audience},       {"pod_name", p.pod.name},
-      {"pod_uid", p.pod.uid},         {"pod_namespace", p.pod.ns},
-      {"service_account", p.pod.service_account}};
-  return key.dump();
+  std::string key;
+  for (const std::string* field :
+       {&c.address, &c.ns, &c.tls.ca_cert, &c.tls.ca_directory, &c.tls.server_name, &c.tls.client_cert,
+        &c.tls.client_key, &auth_mount, &p.role_name, &p.audience, &p.pod.name, &p.pod.uid, &p.pod.ns,
+        &p.pod.service_account}) {
+    absl::StrAppend(&key, field->size(), ":", *field, ";");
+  }
+  key += c.tls.skip_verify ? '1' : '0';
+  return key;
 }
 
 }  // namespace

@@ -358,38 +358,119 @@ void CheckFilesDirectories(const std::vector<SecretObject>& objects, const std::
   }
 }
 
+// Reads a JSON document as SAX events, without building a document: the
+// attributes arrive with every Mount, and a DOM of them (and of the tokens
+// JSON inside them) was a large share of a Mount's CPU. Subclasses see
+// strings with their depth and key; anything else fails the parse unless
+// `Other` accepts it. The parser is iterative, so depth costs no stack.
+class StringEvents : public nlohmann::json::json_sax_t {
+ public:
+  bool null() override { return Other(); }
+  bool boolean(bool) override { return Other(); }
+  bool number_integer(number_integer_t) override { return Other(); }
+  bool number_unsigned(number_unsigned_t) override { return Other(); }
+  bool number_float(number_float_t, const string_t&) override { return Other(); }
+  bool binary(binary_t&) override { return Other(); }
+  bool start_object(std::size_t) override { return Enter(true); }
+  bool end_object() override { return Leave(); }
+  bool start_array(std::size_t) override { return Enter(false); }
+  bool end_array() override { return Leave(); }
+  bool key(string_t& key) override {
+    key_ = std::move(key);
+    return true;
+  }
+  bool string(string_t& value) override { return String(value); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ protected:
+  virtual bool String(std::string& value) = 0;
+  // A value other than a string, an object or an array.
+  virtual bool Other() = 0;
+  // An object or array opens (`object`) at depth() + 1.
+  virtual bool Enter(bool object) = 0;
+  bool Leave() {
+    --depth_;
+    return true;
+  }
+  size_t depth_ = 0;  // objects and arrays open around the next value
+  std::string key_;   // the last key seen
+};
+
+// {"key": "value", ...}: every value a string, as the driver sends them.
+class AttributeEvents final : public StringEvents {
+ public:
+  std::map<std::string, std::string> attributes;
+  std::optional<std::string> not_a_string;  // the key whose value is not a string
+
+ protected:
+  bool String(std::string& value) override {
+    if (depth_ != 1) return false;
+    attributes.insert_or_assign(std::move(key_), std::move(value));
+    return true;
+  }
+  bool Other() override { return Refuse(); }
+  bool Enter(bool object) override {
+    if (depth_ == 0 && object) {
+      ++depth_;
+      return true;
+    }
+    return Refuse();
+  }
+
+ private:
+  bool Refuse() {
+    if (depth_ == 1) not_a_string = key_;
+    return false;
+  }
+};
+
+// {"<audience>": {"token": "<jwt>", ...}, ...}: the tokens attribute.
+class TokenEvents final : public StringEvents {
+ public:
+  std::map<std::string, std::string> tokens;
+  bool object = false;  // the document is an object
+
+ protected:
+  bool String(std::string& value) override {
+    if (depth_ == 2 && key_ == "token" && audience_ok_) tokens.insert_or_assign(audience_, std::move(value));
+    return depth_ > 0;
+  }
+  bool Other() override { return depth_ > 0; }
+  bool Enter(bool is_object) override {
+    if (depth_ == 0) object = is_object;
+    if (depth_ == 1) {
+      audience_ = key_;
+      audience_ok_ = is_object;  // an entry that is not an object carries no token
+    }
+    ++depth_;
+    return depth_ > 1 || is_object;
+  }
+
+ private:
+  std::string audience_;
+  bool audience_ok_ = false;
+};
+
 absl::StatusOr<std::map<std::string, std::string>> ParseAttributes(const std::string& text) {
-  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(text);
-  if (!parsed.ok() || !parsed->is_object()) {
+  AttributeEvents events;
+  if (!nlohmann::json::sax_parse(text, &events)) {
+    if (events.not_a_string.has_value()) {
+      return Invalid(absl::StrCat("failed to parse mount request attributes: value of ",
+                                  Quote(*events.not_a_string), " is not a string"));
+    }
     return Invalid("failed to parse mount request attributes: not a JSON object of strings");
   }
-  const nlohmann::json& json = *parsed;
-  std::map<std::string, std::string> out;
-  for (auto& [key, value] : json.items()) {
-    if (!value.is_string()) {
-      return Invalid(absl::StrCat("failed to parse mount request attributes: value of ",
-                                  Quote(key), " is not a string"));
-    }
-    out.emplace(key, value.get<std::string>());
-  }
-  return out;
+  return std::move(events.attributes);
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ParseTokens(const std::string& text) {
-  absl::StatusOr<nlohmann::json> parsed = ParseUntrustedJson(text);
-  const nlohmann::json json = parsed.ok() ? *std::move(parsed) : nlohmann::json();
-  if (!json.is_object()) {
+  TokenEvents events;
+  if (!nlohmann::json::sax_parse(text, &events) || !events.object) {
     return Invalid(
         "failed to unmarshal service account tokens: the csi.storage.k8s.io/serviceAccount.tokens "
         "attribute is not a JSON object keyed by audience");
   }
-  std::map<std::string, std::string> tokens;
-  for (auto& [audience, entry] : json.items()) {
-    if (entry.is_object() && entry.contains("token") && entry["token"].is_string()) {
-      tokens.emplace(audience, entry["token"].get<std::string>());
-    }
-  }
-  return tokens;
+  return std::move(events.tokens);
 }
 
 absl::StatusOr<uint32_t> ParsePermission(const std::string& text) {

@@ -29,11 +29,12 @@ TimerId SystemClock::Schedule(TimePoint when, absl::AnyInvocable<void()> task) {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return 0;  // the task is destroyed unrun, as at shutdown
     id = next_id_++;
-    earliest = tasks_.empty() || when < tasks_.begin()->first.first;
+    earliest = when < sleeping_until_;
     tasks_.emplace(std::make_pair(when, id), std::move(task));
     due_.emplace(id, when);
     if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   }
+  // Only a task due before the thread wakes by itself needs a wake-up.
   if (earliest) wake_.notify_one();
   return id;
 }
@@ -56,12 +57,16 @@ void SystemClock::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     if (tasks_.empty()) {
+      sleeping_until_ = TimePoint::max();
       wake_.wait(lock);
+      sleeping_until_ = TimePoint::min();  // awake: a new task is seen before the next wait
       continue;
     }
     const TimePoint when = tasks_.begin()->first.first;
     if (Now() < when) {
+      sleeping_until_ = when;
       wake_.wait_until(lock, when);
+      sleeping_until_ = TimePoint::min();  // awake: a new task is seen before the next wait
       continue;
     }
     auto first = tasks_.begin();

@@ -89,6 +89,10 @@ class SystemClock final : public Clock {
   std::map<std::pair<TimePoint, TimerId>, absl::AnyInvocable<void()>> tasks_;  // guarded by mu_
   std::unordered_map<TimerId, TimePoint> due_;                                 // guarded by mu_
   TimerId next_id_ = 1;                                                        // guarded by mu_
+  // When the thread will wake by itself (max: not until notified). A task due
+  // later needs no wake-up: most tasks are deadlines that are cancelled, and
+  // waking the thread for each would cost a context switch per Mount.
+  TimePoint sleeping_until_ = TimePoint::max();                                // guarded by mu_
   bool stopping_ = false;                                                      // guarded by mu_
   std::thread thread_;                                                         // started under mu_
 };
