@@ -6,7 +6,10 @@
 #include <optional>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "absl/strings/str_cat.h"
+#include "vcp/util/text.h"
 #include "vcp/vault/lease_timing.h"
 
 namespace vcp::mount {
@@ -44,13 +47,22 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
     std::unique_ptr<ByteBudget> budget;  // this read's response bytes, inside the Mount's
     std::shared_ptr<LeaseFlight> leading;  // the pod's other Mounts wait on this read
     vault::TokenGrant grant;               // the token it was (last) sent with
+    std::optional<vault::SecretPath> kv2_path;  // the KV v2 /data/ path read instead of the planned one
   };
+
+  // The client for read `i`: the class's, or its object's own namespace.
+  vault::VaultClient ClientFor(const PlannedRead& read) const {
+    return read.ns.empty() ? in_.client : in_.client.InNamespace(read.ns);
+  }
 
   // Looks the read up in the pod's leases, then reads it unless reused.
   void Begin(size_t i) {
     const PlannedRead& read = in_.reads[i];
     ReadState& state = states_[i];
     state.grant = in_.auth.grant;
+    if (in_.kv2_paths != nullptr && read.method == "GET" && !read.body.has_value()) {
+      state.kv2_path = in_.kv2_paths->Find(ClientFor(read), read.path);
+    }
     if (!read.reusable) {
       Issue(i, /*retried=*/false);
       return;
@@ -86,7 +98,10 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
 
   void Issue(size_t i, bool retried) {
     const PlannedRead& read = in_.reads[i];
-    in_.client.Request(read.method, read.path, read.body, states_[i].grant.token, in_.deadline,
+    const ReadState& state = states_[i];
+    // An object's own vaultNamespace: the class's token reads it there.
+    ClientFor(read).Request(read.method, state.kv2_path.has_value() ? *state.kv2_path : read.path, read.body,
+                            state.grant.token, in_.deadline,
                        states_[i].budget.get(),
                        [self = shared_from_this(), i, retried](absl::StatusOr<nlohmann::json> envelope) {
                          self->OnAnswer(i, retried, std::move(envelope));
@@ -95,6 +110,11 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
 
   void OnAnswer(size_t i, bool retried, absl::StatusOr<nlohmann::json> envelope) {
     ReadState& state = states_[i];
+    if (!envelope.ok() && vault::IsKvV2PathWithoutData(envelope.status()) && !state.kv2_path.has_value() &&
+        in_.reads[i].method == "GET" && !in_.reads[i].body.has_value()) {
+      ReadAtDataPath(i, retried, std::move(envelope).status());
+      return;
+    }
     if (envelope.ok() || !absl::IsPermissionDenied(envelope.status()) || retried) {
       if (retried && envelope.ok()) in_.auth.pod->tokens->RetrySucceeded(state.grant);
       Record(i, std::move(envelope));
@@ -126,6 +146,32 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
           self->relogins_.fetch_add((*renewed)->logins);
           self->states_[i].grant = **std::move(renewed);
           self->Issue(i, /*retried=*/true);
+        });
+  }
+
+  // A KV v2 path written without /data/: asks Vault where the mount is and
+  // reads <mount>/data/<rest> instead; when that cannot be found, the 404
+  // stands.
+  void ReadAtDataPath(size_t i, bool retried, absl::Status not_found) {
+    const PlannedRead& read = in_.reads[i];
+    ResolveKvV2DataPath(
+        ClientFor(read), states_[i].grant.token, read.path, in_.deadline,
+        [self = shared_from_this(), i, retried, not_found = std::move(not_found)](
+            absl::StatusOr<vault::SecretPath> data_path) mutable {
+          if (!data_path.ok()) {
+            self->Record(i, std::move(not_found));
+            return;
+          }
+          const PlannedRead& planned = self->in_.reads[i];
+          self->states_[i].kv2_path = *data_path;
+          if (self->in_.kv2_paths == nullptr ||
+              self->in_.kv2_paths->Remember(self->ClientFor(planned), planned.path, *data_path)) {
+            spdlog::info("SecretProviderClass {} reads {} on a KV v2 mount: it is read at {}; write that path "
+                         "to skip the extra requests",
+                         QuoteShortened(self->in_.secret_provider_class), QuoteShortened(WithoutQuery(planned.path.path)),
+                         QuoteShortened(data_path->path));
+          }
+          self->Issue(i, retried);
         });
   }
 
@@ -166,7 +212,8 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
   }
 
   void Done(size_t i, absl::StatusOr<nlohmann::json> envelope, bool reused) {
-    result_.reads[i] = ReadOutcome{std::move(envelope), reused};
+    result_.reads[i] = ReadOutcome{std::move(envelope), reused,
+                                   states_[i].kv2_path.has_value() ? states_[i].kv2_path->path : ""};
     // A leading read that ends any other way (it cannot, but a waiter must
     // never wait out its deadline for it) releases its followers.
     if (states_[i].leading) {

@@ -37,6 +37,7 @@ struct Mounter::Shared {
   ByteBudget total_responses;  // max_total_response_bytes
   ByteBudget lease_bytes;      // max_lease_cache_bytes
   Authenticator authenticator;
+  KvV2PathMemory kv2_paths;  // KV v2 paths written without /data/, learned
 };
 
 namespace {
@@ -152,7 +153,8 @@ class MountJob : public std::enable_shared_from_this<MountJob> {
         absl::StrCat("the Mount's Vault responses together exceed the provider's limit of ",
                      FormatBytes(m_.options.max_mount_response_bytes), " per Mount (-max-mount-response-bytes)"),
         &m_.total_responses);
-    FetchInputs inputs{plan_.reads, *client_, std::move(auth), responses, m_.options.max_parallel_reads, deadline_};
+    FetchInputs inputs{plan_.reads,  *client_,  std::move(auth), responses, m_.options.max_parallel_reads,
+                       deadline_,    &m_.kv2_paths, params_.secret_provider_class};
     Fetch(*m_.services.clock, *m_.services.metrics, std::move(inputs),
           [self = shared_from_this(), responses](FetchResult fetched) mutable {
             {
@@ -171,8 +173,8 @@ class MountJob : public std::enable_shared_from_this<MountJob> {
       for (size_t i = 0; i < plan_.reads.size(); ++i) {
         const bool reused = fetched.reads[i].reused;
         report_.reused += reused ? 1 : 0;
-        report_.vault_reads.push_back(
-            absl::StrCat(plan_.reads[i].method, " ", plan_.reads[i].path.path, reused ? " (lease reused)" : ""));
+        const std::string& path = fetched.reads[i].path.empty() ? plan_.reads[i].path.path : fetched.reads[i].path;
+        report_.vault_reads.push_back(absl::StrCat(plan_.reads[i].method, " ", path, reused ? " (lease reused)" : ""));
       }
     }
     step_ = "getting the object version key";

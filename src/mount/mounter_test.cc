@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 
 #include <map>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -509,6 +510,94 @@ TEST_F(MounterTest, SpcConnectionLayerAndAuthMountAreUsed) {
                           {{"vaultAuthMountPath", "cluster-b"}, {"vaultAddress", "https://other:8200"}}))
                   .result.ok());
   EXPECT_EQ(transport_.requests().at(0).url, "https://other:8200/v1/auth/cluster-b/login");
+}
+
+// The X-Vault-Namespace header `request` carried, or "" without one.
+std::string NamespaceOf(const http::HttpRequest& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (name == "X-Vault-Namespace") return value;
+  }
+  return "";
+}
+
+TEST_F(MounterTest, AnObjectsOwnNamespaceIsReadWithTheClassLogin) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+  auto out = Run(Request(R"(
+- {objectName: here, secretPath: kv/a, secretKey: k}
+- {objectName: child, secretPath: kv/a, secretKey: k, vaultNamespace: team-a/child}
+- {objectName: again, secretPath: kv/a, secretKey: k, vaultNamespace: team-a/child}
+)",
+                         {{"vaultNamespace", "team-a"}}));
+  ASSERT_TRUE(out.result.ok()) << out.result.status();
+  const auto requests = transport_.requests();
+  ASSERT_EQ(requests.size(), 3u) << "one login, and one read per namespace: the same path in two namespaces is two reads";
+  EXPECT_EQ(NamespaceOf(requests[0]), "team-a") << "the login stays in the class's namespace";
+  std::multiset<std::string> read_namespaces = {NamespaceOf(requests[1]), NamespaceOf(requests[2])};
+  EXPECT_EQ(read_namespaces, (std::multiset<std::string>{"team-a", "team-a/child"}));
+  EXPECT_EQ(out.report.logins, 1);
+}
+
+TEST_F(MounterTest, AFilesObjectWritesAFilePerKeyEachWithItsVersionAndTheObjectsMode) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/secret/data/app", 200, testing::KvV2Body(R"({"user":"u","port":5432})"));
+  auto out = Run(Request("- {objectName: app, secretPath: secret/data/app, output: files, filePermission: 0440}"));
+  ASSERT_TRUE(out.result.ok()) << out.result.status();
+  ASSERT_EQ(out.result->files.size(), 2u);
+  EXPECT_EQ(out.result->files[0].path, "app/port");
+  EXPECT_EQ(out.result->files[0].contents, "5432");
+  EXPECT_EQ(out.result->files[1].path, "app/user");
+  EXPECT_EQ(out.result->files[1].contents, "u");
+  for (const auto& file : out.result->files) EXPECT_EQ(file.mode, 0440u);
+  ASSERT_EQ(out.result->versions.size(), 2u);
+  EXPECT_EQ(out.result->versions[1].id, "app/user");
+  EXPECT_NE(out.result->versions[0].version, out.result->versions[1].version);
+}
+
+// Vault's answer to a KV v2 secret read without /data/.
+constexpr char kKvV2WithoutData[] =
+    R"({"request_id":"r","lease_id":"","renewable":false,"lease_duration":0,"data":null,"wrap_info":null,)"
+    R"("warnings":["Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API )"
+    R"(endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation."],"auth":null})";
+
+TEST_F(MounterTest, AKvV2PathWithoutDataIsReadAtItsDataPathAndLearned) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/team/kv/app", 404, kKvV2WithoutData);
+  transport_.Script("GET", "/v1/sys/internal/ui/mounts/team/kv/app", 200,
+                    R"({"data":{"path":"team/kv/","type":"kv","options":{"version":"2"}}})");
+  transport_.Script("GET", "/v1/team/kv/data/app", 200, testing::KvV2Body(R"({"password":"p"})"));
+  const auto r = Request(R"(- {objectName: pw, secretPath: "team/kv/app?version=3", secretKey: password})");
+  auto first = Run(r);
+  ASSERT_TRUE(first.result.ok()) << first.result.status();
+  EXPECT_EQ(first.result->files[0].contents, "p") << "secretKey works on the KV v2 data";
+  EXPECT_EQ(first.report.vault_reads, std::vector<std::string>{"GET /v1/team/kv/data/app"});
+  EXPECT_EQ(transport_.requests().back().url, "https://vault:8200/v1/team/kv/data/app?version=3")
+      << "the query goes with it";
+  auto second = Run(r);
+  ASSERT_TRUE(second.result.ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/team/kv/app"), 1) << "learned: later Mounts read the /data/ path at once";
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/sys/internal/ui/mounts/"), 1);
+  EXPECT_EQ(second.result->versions, first.result->versions);
+}
+
+TEST_F(MounterTest, WithoutThePreflightTheFirstElementIsTheMount) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/secret/db", 404, kKvV2WithoutData);
+  transport_.Script("GET", "/v1/sys/internal/ui/mounts/secret/db", 403, R"({"errors":["permission denied"]})");
+  transport_.Script("GET", "/v1/secret/data/db", 200, testing::KvV2Body(R"({"user":"u"})"));
+  auto out = Run(Request("- {objectName: u, secretPath: secret/db, secretKey: user}"));
+  ASSERT_TRUE(out.result.ok()) << out.result.status();
+  EXPECT_EQ(out.result->files[0].contents, "u");
+}
+
+TEST_F(MounterTest, APathThatWorksAsWrittenCostsNoExtraRequestAndAPlain404Stands) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  transport_.Script("GET", "/v1/secret/data/db", 200, testing::KvV2Body(R"({"user":"u"})"));
+  transport_.Script("GET", "/v1/secret/data/gone", 404, R"({"errors":[]})");
+  ASSERT_TRUE(Run(Request("- {objectName: u, secretPath: secret/data/db, secretKey: user}")).result.ok());
+  auto gone = Run(Request("- {objectName: u, secretPath: secret/data/gone, secretKey: user}"));
+  EXPECT_EQ(gone.result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(transport_.requests().size(), 3u) << "one login and one read each: no preflight";
 }
 
 TEST_F(MounterTest, ErrorsNeverContainTokensOrValues) {

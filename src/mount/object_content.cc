@@ -51,16 +51,9 @@ std::string EnvelopeJson(const nlohmann::json& envelope) {
 
 absl::StatusOr<std::string> RenderObjectContent(const SecretObject& object,
                                                 const nlohmann::json& envelope) {
-  // The Mount path that calls this reads every object in the class's
-  // namespace and returns one file per object: refuse what it cannot honour
-  // rather than read from the wrong namespace or drop files.
-  if (!object.vault_namespace.empty()) {
-    return absl::FailedPreconditionError(
-        "vaultNamespace on an object is not supported by this provider build's Mount path yet");
-  }
+  // One file's contents: several files are RenderObjectFiles' to return.
   if (object.EffectiveOutput() == OutputShape::kFiles) {
-    return absl::FailedPreconditionError(
-        "output: files is not supported by this provider build's Mount path yet");
+    return absl::FailedPreconditionError("output: files writes several files; render it with RenderObjectFiles");
   }
   auto files = RenderObjectFiles(object, envelope);
   if (!files.ok()) return files.status();

@@ -378,12 +378,9 @@ TEST(OutputShapeTest, YamlRefusesWhatItCannotWrite) {
             "output: yaml needs a mapping of keys, but secret \"secret/data/app\" is a list");
 }
 
-TEST(OutputShapeTest, RenderObjectContentRefusesWhatTheOldMountPathCannotHonour) {
+TEST(OutputShapeTest, RenderObjectContentGivesOneFileOnly) {
   EXPECT_EQ(RenderObjectContent(Object(OutputShape::kFiles), kKv2).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  SecretObject elsewhere = Object(std::nullopt, "user");
-  elsewhere.vault_namespace = "team-b";
-  EXPECT_EQ(RenderObjectContent(elsewhere, kKv2).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(RenderObjectContent(Object(OutputShape::kData, "config"), kKv2).value(),
             R"({"host":"db","ports":[1,2.0],"tls":{"ca":"PEM"}})");
   EXPECT_EQ(RenderObjectContent(Object(OutputShape::kDotenv), kKv1).value(), "API_KEY='k'\nn='-0'\n");

@@ -24,7 +24,8 @@ absl::StatusOr<ReadPlan> PlanReads(const std::vector<SecretObject>& objects, boo
     read.method = object.method.empty() ? "GET" : object.method;
     read.path = std::move(*path);
     read.body = object.secret_args;
-    read.key = absl::StrCat(read.method, " ", read.path.RequestTarget(), " ",
+    read.ns = object.vault_namespace;
+    read.key = absl::StrCat(read.ns.size(), ":", read.ns, " ", read.method, " ", read.path.RequestTarget(), " ",
                             read.body.has_value() ? GoJsonEncode(*read.body) : "-");
     auto [it, inserted] = index.emplace(read.key, plan.reads.size());
     if (inserted) plan.reads.push_back(std::move(read));

@@ -2,7 +2,7 @@
 #include "vcp/mount/render.h"
 
 #include "absl/strings/str_cat.h"
-#include "vcp/mount/object_content.h"
+#include "vcp/mount/output_shape.h"
 #include "vcp/util/text.h"
 
 namespace vcp::mount {
@@ -27,12 +27,14 @@ absl::StatusOr<RenderedMount> RenderMount(const MountParams& params, const ReadP
                                             " from Vault path ", QuoteShortened(WithoutQuery(object.secret_path)),
                                             ": ");
     if (!read.envelope.ok()) return WithPrefix(read.envelope.status(), prefix);
-    absl::StatusOr<std::string> content = RenderObjectContent(object, *read.envelope);
-    if (!content.ok()) return WithPrefix(content.status(), prefix);
-    rendered.versions.push_back({object.object_name, signer.Sign(object, *content)});
-    rendered.files.push_back({object.object_name,
-                              object.file_permission != 0 ? object.file_permission : params.default_mode,
-                              *std::move(content)});
+    absl::StatusOr<std::vector<RenderedFile>> files = RenderObjectFiles(object, *read.envelope);
+    if (!files.ok()) return WithPrefix(files.status(), prefix);
+    // filePermission applies to every file an object writes.
+    const uint32_t mode = object.file_permission != 0 ? object.file_permission : params.default_mode;
+    for (RenderedFile& file : *files) {
+      rendered.versions.push_back({file.path, signer.SignFile(object, file.path, file.contents)});
+      rendered.files.push_back({std::move(file.path), mode, std::move(file.contents)});
+    }
   }
   return rendered;
 }

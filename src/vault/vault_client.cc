@@ -145,6 +145,14 @@ absl::Status ErrorFromResponse(const std::string& where, const http::HttpRespons
   if (response.status == 403 && std::find(errors.begin(), errors.end(), "invalid token") != errors.end()) {
     status.SetPayload(kInvalidTokenPayload, absl::Cord("true"));
   }
+  if (response.status == 404 && body.is_object() && body.contains("warnings") && body["warnings"].is_array()) {
+    for (const auto& warning : body["warnings"]) {
+      if (warning.is_string() &&
+          absl::StartsWith(warning.get_ref<const std::string&>(), "Invalid path for a versioned K/V secrets engine")) {
+        status.SetPayload(kKvV2PathPayload, absl::Cord("true"));
+      }
+    }
+  }
   return status;
 }
 
@@ -231,6 +239,10 @@ std::string FlattenVaultErrors(const nlohmann::json& errors) {
 
 bool IsInvalidToken(const absl::Status& status) {
   return status.GetPayload(kInvalidTokenPayload).has_value();
+}
+
+bool IsKvV2PathWithoutData(const absl::Status& status) {
+  return status.GetPayload(kKvV2PathPayload).has_value();
 }
 
 namespace {
@@ -357,9 +369,11 @@ void Exchange::SendFollowingRedirect(http::HttpRequest request, const VaultEndpo
                                      Callback<Answer> done) {
   std::string where = absl::StrCat(request.method, " ", Display(endpoint),
                                    ForMessage(request.url.substr(endpoint.base_url.size())));
-  http::HttpRequest again = request;
+  // What a redirected request needs from this one; the rest is request_'s.
+  const bool https = absl::StartsWith(request.url, "https://");
+  const auto timeout = request.timeout, connect_timeout = request.connect_timeout;
   SendOnce(std::move(request), endpoint,
-           [self = shared_from_this(), again = std::move(again), endpoint, where = std::move(where),
+           [self = shared_from_this(), https, timeout, connect_timeout, endpoint, where = std::move(where),
             done = std::move(done)](absl::StatusOr<http::HttpResponse> first) mutable {
              if (!first.ok()) {
                std::move(done)(first.status());
@@ -384,7 +398,7 @@ void Exchange::SendFollowingRedirect(http::HttpRequest request, const VaultEndpo
                                 QuoteShortened(WithoutQuery(next)), ", which is not an http(s) URL")));
                return;
              }
-             if (absl::StartsWith(again.url, "https://") && absl::StartsWith(next, "http://")) {
+             if (https && absl::StartsWith(next, "http://")) {
                std::move(done)(absl::FailedPreconditionError(absl::StrCat(
                    where, ": redirect would cause protocol downgrade: Vault answered ", response.status,
                    " with a redirect to ", ForMessage(next),
@@ -409,8 +423,10 @@ void Exchange::SendFollowingRedirect(http::HttpRequest request, const VaultEndpo
                return;
              }
              self->client_->metrics().VaultRedirect();
+             http::HttpRequest again = self->request_;
              again.url = next;
-             again.unix_socket.clear();  // the redirect names a network address
+             again.timeout = timeout;
+             again.connect_timeout = connect_timeout;  // the redirect names a network address: no unix_socket
              std::string redirected_where =
                  absl::StrCat(again.method, " ", ForMessage(next), " (redirected from ", where, ")");
              const VaultEndpoint redirected{next, "", ""};
@@ -560,6 +576,13 @@ absl::StatusOr<VaultClient> VaultClient::Create(const VaultContext& context, Con
 std::string VaultClient::DisplayUrl(const std::string& path) const { return state_->DisplayUrl(path); }
 
 const ConnectionConfig& VaultClient::config() const { return state_->config; }
+
+VaultClient VaultClient::InNamespace(const std::string& ns) const {
+  if (ns == state_->config.ns) return *this;
+  auto state = std::make_shared<State>(*state_);
+  state->config.ns = ns;
+  return VaultClient(std::move(state));
+}
 
 void VaultClient::Login(const std::string& auth_mount, const std::string& role, const std::string& jwt,
                         Deadline deadline, Callback<LoginResult> done) const {

@@ -103,13 +103,30 @@ TEST_F(ErrorsE2eTest, MissingKeyNamesKeyPathAndTheKeysThatExist) {
   EXPECT_THAT(out.status.error_message(), Not(HasSubstr("s3cr3t"))) << "values never appear in errors";
 }
 
-TEST_F(ErrorsE2eTest, KvV2PathWithoutDataGetsVaultsHint) {
-  StartProvider();
+TEST_F(ErrorsE2eTest, AKvV2PathWithoutDataIsReadAtItsDataPath) {
+  auto& provider = StartProvider();
   auto mount = Mount("- {objectName: a, secretPath: secret/app, secretKey: username}");
   mount.parameters["roleName"] = "broad";  // a policy on secret/*: Vault's ACL lets the request reach KV
   auto out = Send(mount);
-  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(out.status.error_message(), HasSubstr("Invalid path for a versioned K/V secrets engine"));
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  EXPECT_EQ(out.File("a"), "app-user") << "secretKey works on the KV v2 data";
+  EXPECT_THAT(provider.Log(), HasSubstr("reads \"/v1/secret/app\" on a KV v2 mount: it is read at "
+                                        "\"/v1/secret/data/app\"; write that path to skip the extra requests"));
+  auto again = Send(mount);
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(vault_->Count("GET /v1/secret/app"), 1) << "learned: the next Mount reads the /data/ path at once";
+  EXPECT_EQ(vault_->Count("GET /v1/secret/data/app"), 2);
+  EXPECT_EQ(again.response.object_version(0).version(), out.response.object_version(0).version());
+}
+
+TEST_F(ErrorsE2eTest, AMissingKvV2SecretIsStillNotFoundWithNoExtraRequest) {
+  StartProvider();
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/missing, secretKey: username}");
+  mount.parameters["roleName"] = "broad";
+  auto out = Send(mount);
+  EXPECT_EQ(out.status.error_code(), grpc::StatusCode::NOT_FOUND) << out.status.error_message();
+  EXPECT_EQ(vault_->Count("GET /v1/secret/data/missing"), 1);
+  EXPECT_EQ(vault_->Counters().count("GET /v1/sys/internal/ui/mounts/secret/data/missing"), 0u);
 }
 
 TEST_F(ErrorsE2eTest, VaultDownIsUnavailableAndNamesTheAddress) {

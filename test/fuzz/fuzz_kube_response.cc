@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "support/fake_transport.h"
+#include "fixed_answer.h"
 #include "vcp/kube/kube_client.h"
 
 namespace {
@@ -19,22 +19,20 @@ constexpr int kStatuses[] = {200, 200, 201, 400, 401, 403, 404, 409, 422, 429, 5
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const int status = kStatuses[data[0] % std::size(kStatuses)];
-  std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
-
-  vcp::testing::FakeTransport transport;
-  transport.SetHandler([&](const vcp::http::HttpRequest&) -> std::optional<absl::StatusOr<vcp::http::HttpResponse>> {
-    return absl::StatusOr<vcp::http::HttpResponse>(
-        vcp::http::HttpResponse{status, body, {{"content-type", "application/json"}}});
-  });
+  vcp::fuzzing::FixedAnswer api(data, size, kStatuses);
   vcp::kube::KubeConfig config{"https://10.96.0.1:443", "/dev/null", "/dev/null", "csi"};
-  vcp::kube::KubeClient client(transport, config);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  vcp::kube::KubeClient client(api.transport, api.clock, config);
 
-  (void)client.CreateServiceAccountToken("default", "app", {"vault"}, "app-7d9c",
-                                         "9f88edc9-2d4c-4d8b-a7c1-0c7b7f5f0b11", 600, deadline);
-  if (auto secret = client.GetSecret("csi", "vault-csi-provider-hmac-key", deadline); secret.ok()) {
-    (void)client.CreateSecret("csi", "copy", *secret, true, deadline);
+  vcp::fuzzing::Answered<std::string> token;
+  client.CreateServiceAccountToken("default", "app", {"vault"}, "app-7d9c", "9f88edc9-2d4c-4d8b-a7c1-0c7b7f5f0b11",
+                                   600, api.Soon(), token.Callback());
+  (void)token.get();
+  vcp::fuzzing::Answered<vcp::kube::Secret> secret;
+  client.GetSecret("csi", "vault-csi-provider-hmac-key", api.Soon(), secret.Callback());
+  if (auto got = secret.get(); got.ok()) {
+    bool created = false;
+    client.CreateSecret("csi", "copy", *got, true, api.Soon(), [&](absl::Status) { created = true; });
+    if (!created) __builtin_trap();
   }
   return 0;
 }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "support/fake_transport.h"
+#include "fixed_answer.h"
 #include "vcp/mount/object_content.h"
 #include "vcp/mount/object_version.h"
 #include "vcp/mount/output_shape.h"
@@ -61,29 +61,31 @@ void RenderAndSign(const nlohmann::json& envelope) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const int status = kStatuses[data[0] % std::size(kStatuses)];
-  std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
-
-  vcp::testing::FakeTransport transport;
-  transport.SetHandler([&](const vcp::http::HttpRequest&) -> std::optional<absl::StatusOr<vcp::http::HttpResponse>> {
-    return absl::StatusOr<vcp::http::HttpResponse>(
-        vcp::http::HttpResponse{status, body, {{"content-type", "application/json"}}});
-  });
+  vcp::fuzzing::FixedAnswer vault(data, size, kStatuses);
+  vcp::Metrics metrics;
   vcp::vault::ConnectionConfig config;
   config.address = "https://vault.example:8200";
   vcp::vault::RetryPolicy no_retries;
   no_retries.max_retries = 0;
-  auto client = vcp::vault::VaultClient::Create(transport, config, no_retries);
+  auto client = vcp::vault::VaultClient::Create(
+      vcp::vault::VaultContext{&vault.transport, &vault.clock, &metrics, nullptr, nullptr, no_retries}, config);
   if (!client.ok()) __builtin_trap();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
 
-  (void)client->Login("kubernetes", "app", "eyJ.jwt", deadline);
-  (void)client->RenewSelf("hvs.token", deadline);
-  (void)client->RevokeSelf("hvs.token", deadline);
+  vcp::fuzzing::Answered<vcp::vault::LoginResult> login, renew;
+  client->Login("kubernetes", "app", "eyJ.jwt", vault.Soon(), login.Callback());
+  (void)login.get();
+  client->RenewSelf("hvs.token", vault.Soon(), renew.Callback());
+  (void)renew.get();
+  bool revoked = false;
+  client->RevokeSelf("hvs.token", vault.Soon(), [&](absl::Status) { revoked = true; });
+  if (!revoked) __builtin_trap();
   const auto path = vcp::vault::ParseSecretPath("secret/data/app").value();
-  auto envelope = client->Request("GET", path, std::nullopt, "hvs.token", deadline);
+  vcp::fuzzing::Answered<nlohmann::json> read;
+  client->Request("GET", path, std::nullopt, "hvs.token", vault.Soon(), nullptr, read.Callback());
+  auto envelope = read.get();
   if (!envelope.ok()) {
     (void)vcp::vault::IsInvalidToken(envelope.status());
+    (void)vcp::vault::IsKvV2PathWithoutData(envelope.status());
     return 0;
   }
   RenderAndSign(*envelope);

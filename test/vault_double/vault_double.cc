@@ -427,8 +427,38 @@ Reply VaultDouble::Route(const std::string& method, const std::string& full_path
     return InvalidToken();
   }
   if (world == worlds_.end() || (!token->second.root && token->second.ns != ns)) return PermissionDenied();
+  if (absl::StartsWith(path, "sys/internal/ui/mounts/") && method == "GET") {
+    return UiMount(world->second, token->second, path.substr(23));
+  }
   if (!Allowed(world->second, token->second, path)) return PermissionDenied();
   return Logical(world->second, token->second, method, path, query, body);
+}
+
+Reply VaultDouble::UiMount(const World& world, const Token& token, const std::string& path) {
+  // The CLI's preflight (vault-api.md §4.2): the mount that holds `path`,
+  // to a token that may use something under it.
+  std::string mount;
+  for (const auto& [name, config] : world.mounts.items()) {
+    if ((path == name || absl::StartsWith(path, name + "/")) && name.size() > mount.size()) mount = name;
+  }
+  const std::string type = mount.empty() ? "" : world.mounts[mount].value("type", "");
+  const std::string rest = path.size() > mount.size() ? path.substr(mount.size() + 1) : "";
+  const bool allowed = Allowed(world, token, path) ||
+                       (type == "kv-v2" && (Allowed(world, token, absl::StrCat(mount, "/data/", rest)) ||
+                                            Allowed(world, token, absl::StrCat(mount, "/metadata/", rest))));
+  if (mount.empty() || !allowed) {
+    return MultiError(403, {absl::StrCat("preflight capability check returned 403, please ensure client's "
+                                         "policies grant access to path \"", path, "/\"")});
+  }
+  const bool kv = type == "kv-v1" || type == "kv-v2";
+  nlohmann::json options = nlohmann::json::object();
+  if (kv) options["version"] = type == "kv-v2" ? "2" : "1";
+  return Json(200, Envelope({{"path", mount + "/"},
+                             {"type", kv ? "kv" : type},
+                             {"description", ""},
+                             {"options", options},
+                             {"local", false},
+                             {"seal_wrap", false}}));
 }
 
 bool VaultDouble::Allowed(const World& world, const Token& token, const std::string& path) const {

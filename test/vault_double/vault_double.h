@@ -158,6 +158,8 @@ class VaultDouble {
             const std::string& rest, const std::string& body);
   Reply Database(const nlohmann::json& mount_config, const std::string& mount,
                  const std::string& method, const std::string& rest);
+  // GET sys/internal/ui/mounts/<path>: which mount holds `path`. REQUIRES: mu_ held.
+  Reply UiMount(const World& world, const Token& token, const std::string& path);
   bool Allowed(const World& world, const Token& token, const std::string& path) const;
   void LoadSeed(const nlohmann::json& seed);
   void Bump(const std::string& key);

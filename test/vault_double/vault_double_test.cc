@@ -93,6 +93,22 @@ TEST_F(VaultDoubleTest, KvV2VersionsWrongPathAndDeletedVersions) {  // §4.2
   EXPECT_TRUE(nlohmann::json::parse(deleted.body)["data"]["data"].is_null());
 }
 
+TEST_F(VaultDoubleTest, TheUiMountsPreflightNamesTheMountToATokenThatMayUseIt) {  // §4.2 CLI detection preflight
+  const auto login = nlohmann::json::parse(Call("POST", "/v1/auth/kubernetes/login", Login()).body);
+  const std::map<std::string, std::string> app = {{"x-vault-token", login["auth"]["client_token"].get<std::string>()}};
+  auto mount = Call("GET", "/v1/sys/internal/ui/mounts/secret/app", "", app);  // the app policy: secret/data/*
+  ASSERT_EQ(mount.status, 200) << mount.body;
+  const auto data = nlohmann::json::parse(mount.body)["data"];
+  EXPECT_EQ(data["path"], "secret/");
+  EXPECT_EQ(data["type"], "kv");
+  EXPECT_EQ(data["options"]["version"], "2");
+  auto denied = Call("GET", "/v1/sys/internal/ui/mounts/database/creds/other", "", {{"x-vault-token", "nope"}});
+  EXPECT_EQ(denied.status, 403);
+  auto elsewhere = Call("GET", "/v1/sys/internal/ui/mounts/nowhere/app", "", app);
+  EXPECT_EQ(elsewhere.status, 403);
+  EXPECT_THAT(elsewhere.body, HasSubstr("preflight capability check returned 403"));
+}
+
 TEST_F(VaultDoubleTest, KvV1PkiAndDatabaseShapes) {  // §4.1, §4.3, §4.4
   const std::map<std::string, std::string> root = {{"x-vault-token", "root"}};
   auto kv1 = nlohmann::json::parse(Call("GET", "/v1/kv/app", "", root).body);

@@ -6,7 +6,8 @@
 // while another Mount of the pod is reading it, else read and recorded. A
 // 403 on a cached token earns one new login (shared by every read denied
 // that token, and at most one per pod per 5 minutes for a plain denial) and
-// one retry.
+// one retry. A KV v2 path written without /data/ is read at its /data/ path
+// (mount/kv2_paths.h).
 #pragma once
 
 #include <memory>
@@ -17,6 +18,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "vcp/mount/authenticate.h"
+#include "vcp/mount/kv2_paths.h"
 #include "vcp/mount/read_plan.h"
 #include "vcp/util/byte_budget.h"
 #include "vcp/util/clock.h"
@@ -29,6 +31,7 @@ namespace vcp::mount {
 struct ReadOutcome {
   absl::StatusOr<nlohmann::json> envelope = absl::UnknownError("not fetched");
   bool reused = false;  // served from the pod's leases (or another Mount's read of the same lease)
+  std::string path;     // the path read, when not the planned one (a KV v2 path with /data/ added)
 };
 
 struct FetchResult {
@@ -45,6 +48,8 @@ struct FetchInputs {
   std::shared_ptr<ByteBudget> responses;
   size_t max_parallel_reads = 8;  // reads of one Mount in flight at once
   Deadline deadline;
+  KvV2PathMemory* kv2_paths = nullptr;  // KV v2 paths learned (may be null: learn every time)
+  std::string secret_provider_class;    // for the log line that says what to write instead
 };
 
 // Fetches every read of `inputs` and calls `done` once all have an outcome

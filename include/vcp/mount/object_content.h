@@ -21,8 +21,8 @@ namespace vcp::mount {
 //    else from data; strings raw, anything else as compact Go-style JSON;
 //    then decoded per `encoding`.
 // An object with `output` set renders as RenderObjectFiles does
-// (mount/output_shape.h); one with output: files or a vaultNamespace, which
-// this single-file, class-namespace path cannot honour, is FailedPrecondition.
+// (mount/output_shape.h); output: files, which is several files, is
+// FailedPrecondition here (the Mount's render step calls RenderObjectFiles).
 // Numbers parsed with ParseUntrustedJsonKeepingNumbers keep Vault's text
 // everywhere: a number value is written as its text, and number texts inside
 // objects, arrays and the envelope are written verbatim.

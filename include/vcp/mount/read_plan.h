@@ -23,7 +23,8 @@ struct PlannedRead {
   std::string method;                  // "GET", "PUT", ... as written (GET when empty)
   vault::SecretPath path;
   std::optional<nlohmann::json> body;  // secretArgs
-  std::string key;                     // method, target and body: what makes two reads the same
+  std::string ns;                      // the object's vaultNamespace; empty: the class's
+  std::string key;                     // namespace, method, target and body: what makes two reads the same
   bool reusable = true;                // every object sharing it allows lease reuse
 };
 
@@ -32,8 +33,9 @@ struct ReadPlan {
   std::vector<size_t> read_of_object;  // objects[i] is answered by reads[read_of_object[i]]
 };
 
-// Plans the reads of `objects`. A read is reusable when `lease_reuse` is on
-// and every object sharing it allows it (reuseLease). InvalidArgument when a
+// Plans the reads of `objects`. Objects read the same thing when namespace,
+// method, normalised path and query, and arguments agree. A read is reusable
+// when `lease_reuse` is on and every object sharing it allows it (reuseLease). InvalidArgument when a
 // secretPath's query does not parse, naming the object and the path without
 // its query.
 absl::StatusOr<ReadPlan> PlanReads(const std::vector<SecretObject>& objects, bool lease_reuse);

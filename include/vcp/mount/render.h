@@ -1,8 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
-// The render and sign steps of a Mount: each object's file from the answer
-// to its read, byte for byte as the incumbent writes it, and each file's
-// object version. All or nothing: the first object that fails fails the
+// The render and sign steps of a Mount: each object's file (or files, for
+// `output: files`) from the answer to its read, byte for byte as the
+// incumbent writes it for the shapes it has, and each file's object version. All or nothing: the first object that fails fails the
 // Mount, and no file is returned. Pure.
 #pragma once
 
@@ -27,10 +27,12 @@ struct MountedFile {
 struct MountedVersion {
   std::string id;
   std::string version;
+
+  bool operator==(const MountedVersion&) const = default;
 };
 
 struct RenderedMount {
-  std::vector<MountedFile> files;        // one per object, in SecretProviderClass order
+  std::vector<MountedFile> files;        // in SecretProviderClass order: one per object, several for `output: files`
   std::vector<MountedVersion> versions;  // one per file, same order
 };
 

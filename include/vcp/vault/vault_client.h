@@ -109,6 +109,10 @@ class VaultClient {
                const std::string& token, Deadline deadline, ByteBudget* response_budget,
                Callback<nlohmann::json> done) const;
 
+  // The same client for another Vault namespace (X-Vault-Namespace): a
+  // token from a parent namespace reads a child's with it.
+  VaultClient InNamespace(const std::string& ns) const;
+
   // "<address><path>" for messages and logs, with the address tried first
   // (no query values are secret, but they are left out all the same).
   std::string DisplayUrl(const std::string& path) const;
@@ -140,5 +144,13 @@ bool IsInvalidToken(const absl::Status& status);
 
 // The status payload that marks an invalid-token error (see IsInvalidToken).
 inline constexpr char kInvalidTokenPayload[] = "type.vcp/vault.invalid_token";
+
+// Whether `status`, an error from VaultClient, is Vault's 404 for a KV v2
+// path written without /data/ (its warning "Invalid path for a versioned K/V
+// secrets engine"): the same read at <mount>/data/<path> may succeed.
+bool IsKvV2PathWithoutData(const absl::Status& status);
+
+// The status payload that marks that 404 (see IsKvV2PathWithoutData).
+inline constexpr char kKvV2PathPayload[] = "type.vcp/vault.kv_v2_path";
 
 }  // namespace vcp::vault
