@@ -1,23 +1,13 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/mount/objects_cache.h"
 
+#include "vcp/util/bounded_json.h"
+
 namespace vcp::mount {
 namespace {
 
 // Bytes a string owns beyond its own object (short strings own none).
 size_t Heap(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
-
-// A rough size of a JSON value: its nodes and their strings.
-size_t JsonBytes(const nlohmann::json& json) {
-  size_t bytes = sizeof(nlohmann::json) + 16;
-  if (json.is_string()) bytes += json.get_ref<const std::string&>().size();
-  if (json.is_object()) {
-    for (const auto& [key, value] : json.items()) bytes += key.size() + 64 + JsonBytes(value);
-  } else if (json.is_array()) {
-    for (const auto& value : json) bytes += JsonBytes(value);
-  }
-  return bytes;
-}
 
 }  // namespace
 
@@ -28,7 +18,7 @@ size_t ObjectsCache::Cost(const std::string& yaml_text, const std::vector<Secret
   for (const SecretObject& o : objects) {
     cost += sizeof(SecretObject) + Heap(o.object_name) + Heap(o.secret_path) + Heap(o.secret_key) +
             Heap(o.method) + Heap(o.encoding) + Heap(o.vault_namespace);
-    if (o.secret_args.has_value()) cost += JsonBytes(*o.secret_args);
+    if (o.secret_args.has_value()) cost += JsonMemoryBytes(*o.secret_args);
   }
   return cost;
 }

@@ -238,4 +238,31 @@ absl::StatusOr<nlohmann::json> ParseUntrustedJsonKeepingNumbers(std::string_view
   return builder.Take();
 }
 
+size_t JsonMemoryBytes(const nlohmann::json& json) {
+  // Per value: the node itself plus allocator overhead; per object member: a
+  // red-black tree node and the key; per string: its characters when they
+  // are out of the small-string buffer.
+  constexpr size_t kNode = sizeof(nlohmann::json) + 16;
+  constexpr size_t kMember = 48 + sizeof(std::string);
+  size_t bytes = 0;
+  std::vector<const nlohmann::json*> pending = {&json};
+  while (!pending.empty()) {
+    const nlohmann::json* value = pending.back();
+    pending.pop_back();
+    bytes += kNode;
+    if (value->is_string()) {
+      const auto& text = value->get_ref<const std::string&>();
+      if (text.size() > 15) bytes += text.size() + 1 + sizeof(std::string);
+    } else if (value->is_object()) {
+      for (auto it = value->begin(); it != value->end(); ++it) {
+        bytes += kMember + (it.key().size() > 15 ? it.key().size() + 1 : 0);
+        pending.push_back(&it.value());
+      }
+    } else if (value->is_array()) {
+      for (const auto& element : *value) pending.push_back(&element);
+    }
+  }
+  return bytes;
+}
+
 }  // namespace vcp

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "vcp/util/json_number.h"
 
 namespace vcp {
@@ -126,6 +127,23 @@ TEST(BoundedJsonTest, KeepingNumbersHasTheSameLimitAndErrors) {
     EXPECT_EQ(parsed.status().message(), "not valid JSON");
     EXPECT_FALSE(ParseUntrustedJson(bad).ok()) << "both parses refuse the same texts";
   }
+}
+
+TEST(JsonMemoryBytesTest, CountsEveryNodeKeyAndLongStringAtAnyDepth) {
+  const size_t empty = JsonMemoryBytes(nlohmann::json::object());
+  const size_t small = JsonMemoryBytes(nlohmann::json::parse(R"({"k":"v"})"));
+  const size_t long_value = JsonMemoryBytes(nlohmann::json::parse(absl::StrCat(R"({"k":")", std::string(1000, 'x'), R"("})")));
+  EXPECT_GT(small, empty);
+  EXPECT_GE(long_value, small + 1000) << "a long string's characters count";
+  // Parsed JSON holds several times its text for small values.
+  const std::string text = R"({"data":{"a":"1","b":"2","c":"3","d":"4"},"lease_id":"","renewable":false})";
+  EXPECT_GT(JsonMemoryBytes(nlohmann::json::parse(text)), 3 * text.size());
+  // 100,000 levels (deeper than any parse allows, built by hand): no recursion.
+  nlohmann::json deep = nlohmann::json::array();
+  nlohmann::json* innermost = &deep;
+  for (int i = 0; i < 100'000; ++i) innermost = &innermost->emplace_back(nlohmann::json::array());
+  EXPECT_GT(JsonMemoryBytes(deep), 100'000u * sizeof(nlohmann::json));
+  // nlohmann's destructor is iterative too (3.11), so `deep` goes quietly.
 }
 
 }  // namespace

@@ -46,4 +46,10 @@ absl::StatusOr<nlohmann::json> ParseUntrustedJson(std::string_view text, size_t 
 absl::StatusOr<nlohmann::json> ParseUntrustedJsonKeepingNumbers(std::string_view text,
                                                                 size_t max_depth = kMaxJsonDepth);
 
+// About how many bytes of memory `json` holds: each value's node, object
+// keys with their map nodes, and the text of strings. An estimate for
+// caches bounded in bytes (the raw response size undercounts a parsed value
+// several times over). Iterative: any depth.
+size_t JsonMemoryBytes(const nlohmann::json& json);
+
 }  // namespace vcp
