@@ -127,9 +127,25 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
              "later Mounts until two thirds of its lease has passed, instead of minting a new one "
              "on every rotation poll.");
   flags.Bool("revoke-tokens", &c.revoke_tokens,
-             "Revoke (auth/token/revoke-self) a pod's Vault token when it leaves the token cache, "
-             "and every cached token at shutdown. Revoking a token also revokes the leases created "
-             "with it (database credentials, ...) that pods may still be using.");
+             "Revoke (auth/token/revoke-self) a Vault token when it leaves the provider's caches (a pod's, "
+             "or a service account's shared one, once no Mount uses it), and every cached token at shutdown. "
+             "Revoking a token also revokes the leases created with it (database credentials, ...) that pods "
+             "may still be using.");
+  flags.Bool("share-tokens", &c.share_tokens,
+             "Pods of one service account share one Vault token (one login, one renewal) when Vault's answer "
+             "shows a Kubernetes auth login for that service account, whose roles bind service accounts, never "
+             "pods. false: a token per pod, as HashiCorp's provider does.");
+  flags.Bool("share-jwt-tokens", &c.share_jwt_tokens,
+             "Share JWT auth logins per service account too (with -share-tokens). Off by default: a JWT role's "
+             "bound_claims or claim mappings may use the pod's own claims.");
+  flags.Duration("read-cache-ttl", &c.read_cache_ttl,
+                 "Serve a static Vault answer (no lease, no issued certificate) to the Mounts of the same "
+                 "service account (or pod) for this long without asking Vault again: a rotated secret reaches "
+                 "pods up to this much later, and Vault sees one read per object per TTL, whatever the replica "
+                 "count. 0: off.");
+  flags.Int("max-read-cache-bytes", &c.max_read_cache_bytes,
+            "Memory for the answers -read-cache-ttl keeps (LRU); an answer larger than an eighth of it is "
+            "not kept.");
   flags.Int("max-concurrent-mounts", &c.max_concurrent_mounts,
             "Mounts served at once; more wait (within their deadline) for a free slot. Bounds the "
             "provider's memory and its burst load on Vault. 0 or less: no limit.");
@@ -212,11 +228,16 @@ absl::StatusOr<ParsedCommandLine> ParseCommandLine(const std::vector<std::string
         {"max-objects-bytes", c.max_objects_bytes},
         {"objects-cache-bytes", c.objects_cache_bytes},
         {"max-lease-cache-bytes", c.max_lease_cache_bytes},
+        {"max-read-cache-bytes", c.max_read_cache_bytes},
         {"max-ca-cache-bytes", c.max_ca_cache_bytes}}) {
     if (value < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid value \"", value, "\" for flag -", name, ": must not be negative (0: no limit)"));
     }
+  }
+  if (c.read_cache_ttl.count() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid value \"", FormatGoDuration(c.read_cache_ttl),
+                                                   "\" for flag -read-cache-ttl: must not be negative"));
   }
   if (c.session_idle_timeout.count() < 0) {
     return absl::InvalidArgumentError(absl::StrCat("invalid value \"", FormatGoDuration(c.session_idle_timeout),

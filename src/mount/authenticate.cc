@@ -4,34 +4,81 @@
 #include <utility>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "absl/strings/str_cat.h"
 #include "vcp/util/text.h"
 
 namespace vcp::mount {
 namespace {
 
-// Every connection and auth setting plus the pod's identity, each field
-// length-prefixed so that no two different sets of values make one key.
-std::string SessionKey(const vault::ConnectionConfig& c, const std::string& auth_mount, const MountParams& p) {
+// Length-prefixed fields: no two different sets of values make one key.
+void AppendField(std::string* key, const std::string& field) { absl::StrAppend(key, field.size(), ":", field, ";"); }
+
+// Every connection and auth setting and the service account: pods with the
+// same identity key would get the same token from a Kubernetes auth login.
+std::string IdentityKey(const vault::ConnectionConfig& c, const std::string& auth_mount, const MountParams& p) {
   std::string key;
   for (const std::string* field :
        {&c.address, &c.ns, &c.tls.ca_cert, &c.tls.ca_directory, &c.tls.server_name, &c.tls.client_cert,
-        &c.tls.client_key, &auth_mount, &p.role_name, &p.audience, &p.pod.name, &p.pod.uid, &p.pod.ns,
-        &p.pod.service_account}) {
-    absl::StrAppend(&key, field->size(), ":", *field, ";");
+        &c.tls.client_key, &auth_mount, &p.role_name, &p.audience, &p.pod.ns, &p.pod.service_account}) {
+    AppendField(&key, *field);
   }
   key += c.tls.skip_verify ? '1' : '0';
   return key;
 }
 
+// The identity key plus the pod itself.
+std::string PodKey(const std::string& identity_key, const MountParams& p) {
+  std::string key = identity_key;
+  AppendField(&key, p.pod.name);
+  AppendField(&key, p.pod.uid);
+  return key;
+}
+
+// How often a Mount re-reads an undecided identity after waiting for its
+// first login (which failed) before it logs in per pod.
+constexpr int kMaxUndecidedWaits = 3;
+
 }  // namespace
 
-Authenticator::Authenticator(Clock& clock, Metrics& metrics, ByteBudget* lease_budget, AuthenticateOptions options)
+std::shared_ptr<vault::TokenSession> PodSession::OwnTokens() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (own_ == nullptr) own_ = std::make_shared<vault::TokenSession>(*clock_, *metrics_);
+  return own_;
+}
+
+void PodSession::Adopt(std::shared_ptr<vault::TokenSession> session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (own_ == nullptr || !own_->has_token()) own_ = std::move(session);
+}
+
+std::shared_ptr<vault::TokenSession> PodSession::own_tokens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return own_;
+}
+
+struct Authenticator::Request {
+  explicit Request(vault::LoginSpec login_in) : login(std::move(login_in)) {}
+
+  MountParams params;  // the pod, its role and audience (objects are not needed)
+  std::shared_ptr<PodSession> pod;
+  std::shared_ptr<Identity> identity;  // null for a Mount that may not share
+  std::string pod_key;
+  std::string identity_key;
+  vault::LoginSpec login;
+  Deadline deadline;
+  Callback<Authenticated> done;
+};
+
+Authenticator::Authenticator(Clock& clock, Metrics& metrics, std::shared_ptr<ByteBudget> lease_budget,
+                             AuthenticateOptions options)
     : clock_(&clock),
       metrics_(&metrics),
-      lease_budget_(lease_budget),
+      lease_budget_(std::move(lease_budget)),
       options_(std::move(options)),
       sessions_(clock, options_.cache_size, options_.idle_timeout),
+      identities_(clock, options_.cache_size, options_.idle_timeout),
       revoker_(clock) {}
 
 vault::LoginSpec Authenticator::LoginFor(const MountParams& params, const vault::VaultClient& client,
@@ -63,43 +110,147 @@ vault::LoginSpec Authenticator::LoginFor(const MountParams& params, const vault:
   return login;
 }
 
+bool Authenticator::MayShare(const MountParams& params, PodSession& pod) const {
+  if (!options_.share_tokens) return false;
+  const std::optional<std::string> jwt = params.TokenForAudience();
+  if (!jwt.has_value()) return true;  // the TokenRequest fallback makes one for the pod's own service account
+  const std::optional<std::pair<std::string, std::string>> account = JwtServiceAccount(*jwt);
+  if (account.has_value() && account->first == params.pod.ns && account->second == params.pod.service_account) {
+    return true;
+  }
+  if (pod.FirstSubjectMismatch()) {
+    spdlog::warn("pod {}/{}: the service-account token the driver passed is {}, not for the pod's service account "
+                 "{}/{}; this pod logs in with a Vault token of its own",
+                 Shorten(params.pod.ns), Shorten(params.pod.name),
+                 account.has_value() ? absl::StrCat("for ", Shorten(account->first), "/", Shorten(account->second))
+                                     : std::string("not a service-account token"),
+                 Shorten(params.pod.ns), Shorten(params.pod.service_account));
+  }
+  return false;
+}
+
 void Authenticator::Authenticate(const MountParams& params, const vault::VaultClient& client,
                                  const std::string& auth_mount, Deadline deadline, Callback<Authenticated> done) {
-  std::vector<std::shared_ptr<PodSession>> dropped;
+  auto request = std::make_shared<Request>(LoginFor(params, client, auth_mount));
+  request->identity_key = IdentityKey(client.config(), auth_mount, params);
+  request->pod_key = PodKey(request->identity_key, params);
+  std::vector<std::shared_ptr<PodSession>> dropped_pods;
   bool hit = false;
-  std::shared_ptr<PodSession> pod = sessions_.GetOrCreate(
-      SessionKey(client.config(), auth_mount, params),
-      [this] { return std::make_shared<PodSession>(std::make_shared<vault::TokenSession>(*clock_, *metrics_),
-                                                   lease_budget_); },
-      &dropped, &hit);
-  metrics_->TokenCacheLookup(hit && pod->tokens->has_token(), sessions_.size());
-  // A dropped session's token is revoked once no Mount uses it any more
-  // (here, or when the last Mount holding it ends).
-  if (options_.revoke_tokens) {
-    for (const auto& session : dropped) session->tokens->RevokeWhenReleased(revoker_.Later());
+  request->pod = sessions_.GetOrCreate(
+      request->pod_key, [this] { return std::make_shared<PodSession>(*clock_, *metrics_, lease_budget_); },
+      &dropped_pods, &hit);
+  std::vector<std::shared_ptr<Identity>> dropped_identities;
+  if (MayShare(params, *request->pod)) {
+    request->identity = identities_.GetOrCreate(
+        request->identity_key, [this] { return std::make_shared<Identity>(*clock_, *metrics_); },
+        &dropped_identities);
   }
-  dropped.clear();
-  vault::LoginSpec login = LoginFor(params, client, auth_mount);
-  std::shared_ptr<vault::TokenSession> tokens = pod->tokens;
-  tokens->Get(login, deadline,
-              [pod = std::move(pod), login, done = std::move(done)](absl::StatusOr<vault::TokenGrant> grant) mutable {
-                if (!grant.ok()) {
-                  std::move(done)(grant.status());
-                  return;
-                }
-                std::move(done)(Authenticated{std::move(pod), std::move(login), *std::move(grant)});
+  metrics_->TokenCacheLookup(hit, sessions_.size());
+  metrics_->Identities(identities_.size());
+  // A dropped session's or identity's token is revoked once no Mount uses it
+  // any more (here, or when the last Mount holding it ends).
+  if (options_.revoke_tokens) {
+    for (const auto& session : dropped_pods) {
+      if (auto own = session->own_tokens()) own->RevokeWhenReleased(revoker_.Later());
+    }
+    for (const auto& identity : dropped_identities) identity->tokens()->RevokeWhenReleased(revoker_.Later());
+  }
+  dropped_pods.clear();
+  dropped_identities.clear();
+  request->params.pod = params.pod;
+  request->params.role_name = params.role_name;
+  request->params.audience = params.audience;
+  request->deadline = deadline;
+  request->done = std::move(done);
+  if (request->identity == nullptr) {
+    PerPod(std::move(request));
+  } else {
+    Shared(std::move(request), 0);
+  }
+}
+
+void Authenticator::PerPod(std::shared_ptr<Request> request) {
+  std::shared_ptr<vault::TokenSession> tokens = request->pod->OwnTokens();
+  tokens->Get(request->login, request->deadline,
+              [this, request, tokens](absl::StatusOr<vault::TokenGrant> grant) mutable {
+                Finish(std::move(request), tokens, std::move(grant), false);
               });
 }
 
+void Authenticator::Shared(std::shared_ptr<Request> request, int attempts) {
+  Identity::Next next = request->identity->Begin();
+  if (next.sharing == TokenSharing::kPerPod || attempts > kMaxUndecidedWaits) {
+    PerPod(std::move(request));
+    return;
+  }
+  if (next.wait != nullptr) {
+    // Another Mount is making the identity's first login: its answer says
+    // whether this pod may use the token.
+    next.wait->Wait(*clock_, request->deadline,
+                    absl::StrCat("the Mount's deadline passed while waiting for the first Vault login of service "
+                                 "account ",
+                                 request->login.service_account),
+                    [this, request, attempts](absl::StatusOr<TokenSharing> decided) mutable {
+                      if (!decided.ok()) {
+                        std::move(request->done)(decided.status());
+                        return;
+                      }
+                      Shared(std::move(request), attempts + 1);
+                    });
+    return;
+  }
+  std::shared_ptr<vault::TokenSession> tokens = next.tokens;
+  tokens->Get(request->login, request->deadline,
+              [this, request, tokens](absl::StatusOr<vault::TokenGrant> grant) mutable {
+                if (!grant.ok()) {
+                  request->identity->Undecided();
+                  Finish(std::move(request), tokens, std::move(grant), true);
+                  return;
+                }
+                bool shared = true;
+                if (grant->fresh) {
+                  // Every login in the identity's session decides anew whether
+                  // its token may be shared: only when Vault says it logged in
+                  // the pod's service account (Kubernetes auth), or the
+                  // operator shares JWT logins too.
+                  shared = options_.share_jwt_tokens ||
+                           IsKubernetesLoginFor(grant->metadata, request->params.pod.ns,
+                                                request->params.pod.service_account);
+                  // The pod adopts an unshareable token before the decision
+                  // wakes its other Mounts waiting on the identity, which
+                  // then find the pod's token rather than log in again.
+                  if (!shared) request->pod->Adopt(tokens);
+                  request->identity->Decide(tokens, shared);
+                }
+                Finish(std::move(request), tokens, std::move(grant), shared);
+              });
+}
+
+void Authenticator::Finish(std::shared_ptr<Request> request, const std::shared_ptr<vault::TokenSession>& tokens,
+                           absl::StatusOr<vault::TokenGrant> grant, bool shared) {
+  if (!grant.ok()) {
+    std::move(request->done)(grant.status());
+    return;
+  }
+  metrics_->TokenUse(shared, grant->logins > 0);
+  Authenticated authenticated{request->pod, tokens, std::move(request->login), *std::move(grant), shared,
+                              shared ? request->identity_key : request->pod_key};
+  std::move(request->done)(std::move(authenticated));
+}
+
 void Authenticator::RevokeAll(Deadline deadline, absl::AnyInvocable<void(int)> done) {
-  std::vector<std::shared_ptr<PodSession>> all = sessions_.TakeAll();
+  std::vector<std::shared_ptr<PodSession>> pods = sessions_.TakeAll();
+  std::vector<std::shared_ptr<Identity>> identities = identities_.TakeAll();
   if (!options_.revoke_tokens) {
     done(0);
     return;
   }
   std::vector<std::shared_ptr<vault::TokenSession>> tokens;
-  tokens.reserve(all.size());
-  for (const auto& session : all) tokens.push_back(session->tokens);
+  tokens.reserve(pods.size() + identities.size());
+  for (const auto& pod : pods) {
+    if (auto own = pod->own_tokens()) tokens.push_back(std::move(own));
+  }
+  for (const auto& identity : identities) tokens.push_back(identity->tokens());
   revoker_.RevokeNow(std::move(tokens), deadline, std::move(done));
 }
 

@@ -1,6 +1,7 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/mount/fetch.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
+#include "vcp/util/bounded_json.h"
 #include "vcp/util/text.h"
 #include "vcp/vault/lease_timing.h"
 
@@ -31,6 +33,7 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
   ~FetchStep() {
     for (ReadState& state : states_) {
       if (state.leading) state.leading->Complete(std::optional<nlohmann::json>());
+      if (state.shared_leading) state.shared_leading->Complete(std::optional<nlohmann::json>());
     }
   }
 
@@ -48,6 +51,7 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
     std::shared_ptr<LeaseFlight> leading;  // the pod's other Mounts wait on this read
     vault::TokenGrant grant;               // the token it was (last) sent with
     std::optional<vault::SecretPath> kv2_path;  // the KV v2 /data/ path read instead of the planned one
+    std::shared_ptr<SharedFlight> shared_leading;  // other Mounts of the scope wait on this read
   };
 
   // The client for read `i`: the class's, or its object's own namespace.
@@ -64,14 +68,14 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
       state.kv2_path = in_.kv2_paths->Find(ClientFor(read), read.path);
     }
     if (!read.reusable) {
-      Issue(i, /*retried=*/false);
+      Share(i);
       return;
     }
     LeaseCache::Lookup lookup = in_.auth.pod->leases.Begin(read.key, state.grant.generation, clock_->Now());
     switch (lookup.kind) {
       case LeaseCache::Lookup::kReuse:
         metrics_->LeaseReuse();
-        Done(i, std::move(lookup.envelope), /*reused=*/true);
+        Done(i, std::move(lookup.envelope), ReadOutcome::kLeaseReused);
         return;
       case LeaseCache::Lookup::kFollow:
         // Another Mount of this pod is reading it: use its answer if it
@@ -80,17 +84,53 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
                                                            absl::StatusOr<std::optional<nlohmann::json>> led) {
           if (led.ok() && led->has_value()) {
             self->metrics_->LeaseReuse();
-            self->Done(i, **std::move(led), /*reused=*/true);
+            self->Done(i, **std::move(led), ReadOutcome::kLeaseReused);
           } else {
-            self->Issue(i, /*retried=*/false);
+            self->Share(i);
           }
         });
         return;
       case LeaseCache::Lookup::kLead:
         state.leading = std::move(lookup.flight);
-        Issue(i, /*retried=*/false);
+        Share(i);
         return;
       case LeaseCache::Lookup::kReadFresh:
+        Share(i);
+        return;
+    }
+  }
+
+  // Looks a static read up among the reads shared by Mounts of the same
+  // token scope: cached, or in flight for another Mount (then its answer
+  // serves this one too, unless it turns out dynamic), else read it.
+  void Share(size_t i) {
+    const PlannedRead& read = in_.reads[i];
+    if (in_.shared_reads == nullptr || read.method != "GET" || read.body.has_value()) {
+      Issue(i, /*retried=*/false);
+      return;
+    }
+    SharedReads::Lookup lookup = in_.shared_reads->Begin(in_.auth.scope, read.key);
+    if (in_.shared_reads->caching()) metrics_->ReadCacheLookup(lookup.kind == SharedReads::Lookup::kCached);
+    switch (lookup.kind) {
+      case SharedReads::Lookup::kCached:
+        Record(i, std::move(lookup.envelope), ReadOutcome::kCached);
+        return;
+      case SharedReads::Lookup::kFollow:
+        lookup.flight->Wait(*clock_, in_.deadline, "", [self = shared_from_this(), i](
+                                                           absl::StatusOr<std::optional<nlohmann::json>> led) {
+          if (led.ok() && led->has_value()) {
+            self->metrics_->CoalescedRead();
+            self->Record(i, **std::move(led), ReadOutcome::kCoalesced);
+          } else {
+            self->Issue(i, /*retried=*/false);
+          }
+        });
+        return;
+      case SharedReads::Lookup::kLead:
+        states_[i].shared_leading = std::move(lookup.flight);
+        Issue(i, /*retried=*/false);
+        return;
+      case SharedReads::Lookup::kAlone:
         Issue(i, /*retried=*/false);
         return;
     }
@@ -116,7 +156,7 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
       return;
     }
     if (envelope.ok() || !absl::IsPermissionDenied(envelope.status()) || retried) {
-      if (retried && envelope.ok()) in_.auth.pod->tokens->RetrySucceeded(state.grant);
+      if (retried && envelope.ok()) in_.auth.tokens->RetrySucceeded(state.grant);
       Record(i, std::move(envelope));
       return;
     }
@@ -128,7 +168,7 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
       Record(i, std::move(envelope));
       return;
     }
-    in_.auth.pod->tokens->Relogin(
+    in_.auth.tokens->Relogin(
         in_.auth.login, state.grant, invalid_token, in_.deadline,
         [self = shared_from_this(), i, denied = std::move(envelope).status()](
             absl::StatusOr<std::optional<vault::TokenGrant>> renewed) mutable {
@@ -175,10 +215,16 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
         });
   }
 
-  // Keeps a leased answer for the pod's next Mounts (reusable reads only).
-  void Record(size_t i, absl::StatusOr<nlohmann::json> envelope) {
+  // Keeps a leased answer for the pod's next Mounts (reusable reads only),
+  // and gives a shared read's answer to the Mounts waiting for it.
+  void Record(size_t i, absl::StatusOr<nlohmann::json> envelope,
+              ReadOutcome::Source source = ReadOutcome::kVault) {
     const PlannedRead& read = in_.reads[i];
     ReadState& state = states_[i];
+    if (state.shared_leading != nullptr) {
+      in_.shared_reads->Finish(in_.auth.scope, read.key, envelope, state.shared_leading);
+      state.shared_leading.reset();
+    }
     if (read.reusable) {
       std::optional<TimePoint> reuse_until;
       if (envelope.ok()) {
@@ -186,11 +232,14 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
           reuse_until = clock_->Now() + *window;
         }
       }
-      in_.auth.pod->leases.Record(read.key, state.grant.generation, envelope, reuse_until, state.budget->used(),
-                                  state.leading);
+      // A parsed answer holds more memory than its text: the larger counts.
+      const size_t bytes = std::max(state.budget->used(), envelope.ok() && reuse_until.has_value()
+                                                              ? JsonMemoryBytes(*envelope)
+                                                              : size_t{0});
+      in_.auth.pod->leases.Record(read.key, state.grant.generation, envelope, reuse_until, bytes, state.leading);
       state.leading.reset();
     }
-    Done(i, std::move(envelope), /*reused=*/false);
+    Done(i, std::move(envelope), source);
   }
 
   // Starts reads while fewer than max_parallel_reads are in flight. Only one
@@ -211,8 +260,8 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
     pumping_ = false;
   }
 
-  void Done(size_t i, absl::StatusOr<nlohmann::json> envelope, bool reused) {
-    result_.reads[i] = ReadOutcome{std::move(envelope), reused,
+  void Done(size_t i, absl::StatusOr<nlohmann::json> envelope, ReadOutcome::Source source) {
+    result_.reads[i] = ReadOutcome{std::move(envelope), source == ReadOutcome::kLeaseReused, source,
                                    states_[i].kv2_path.has_value() ? states_[i].kv2_path->path : ""};
     // A leading read that ends any other way (it cannot, but a waiter must
     // never wait out its deadline for it) releases its followers.

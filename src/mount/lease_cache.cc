@@ -6,8 +6,8 @@
 
 namespace vcp::mount {
 
-LeaseCache::LeaseCache(ByteBudget* budget, size_t max_entry_bytes, size_t max_unleased)
-    : budget_(budget), max_entry_bytes_(max_entry_bytes), max_unleased_(max_unleased) {}
+LeaseCache::LeaseCache(std::shared_ptr<ByteBudget> budget, size_t max_entry_bytes, size_t max_unleased)
+    : budget_(std::move(budget)), max_entry_bytes_(max_entry_bytes), max_unleased_(max_unleased) {}
 
 LeaseCache::~LeaseCache() {
   for (auto it = leases_.begin(); it != leases_.end();) EraseLocked(it++);

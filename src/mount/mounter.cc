@@ -26,8 +26,12 @@ struct Mounter::Shared {
                         absl::StrCat("the Vault responses of all Mounts in flight exceed the provider's limit of ",
                                      FormatBytes(options.max_total_response_bytes),
                                      " (-max-total-response-bytes); retry when fewer large Mounts run")),
-        lease_bytes(options.max_lease_cache_bytes, "the provider's lease cache is full"),
-        authenticator(*services.clock, *services.metrics, &lease_bytes, options.auth) {}
+        lease_bytes(std::make_shared<ByteBudget>(options.max_lease_cache_bytes, "the provider's lease cache is full")),
+        authenticator(*services.clock, *services.metrics, lease_bytes, options.auth),
+        shared_reads(*services.clock, options.read_cache_ttl, options.max_read_cache_bytes, kMaxSharedReadsInFlight) {}
+
+  // Identical reads in flight that may be coalesced, over every scope.
+  static constexpr size_t kMaxSharedReadsInFlight = 4096;
 
   MounterServices services;
   MounterOptions options;
@@ -35,9 +39,12 @@ struct Mounter::Shared {
   vault::VaultContext vault_context;
   Admission admission;
   ByteBudget total_responses;  // max_total_response_bytes
-  ByteBudget lease_bytes;      // max_lease_cache_bytes
+  // max_lease_cache_bytes; shared with the pod sessions, which a Mount's
+  // last step may release on a transport thread after the Mounter is gone.
+  std::shared_ptr<ByteBudget> lease_bytes;
   Authenticator authenticator;
   KvV2PathMemory kv2_paths;  // KV v2 paths written without /data/, learned
+  SharedReads shared_reads;  // reads shared by Mounts of one token scope
 };
 
 namespace {
@@ -138,6 +145,7 @@ class MountJob : public std::enable_shared_from_this<MountJob> {
                                     {
                                       std::lock_guard<std::mutex> lock(self->mu_);
                                       self->report_.logins += auth->grant.logins;
+                                      self->report_.shared_token = auth->shared;
                                     }
                                     self->FetchReads(*std::move(auth));
                                   });
@@ -153,8 +161,15 @@ class MountJob : public std::enable_shared_from_this<MountJob> {
         absl::StrCat("the Mount's Vault responses together exceed the provider's limit of ",
                      FormatBytes(m_.options.max_mount_response_bytes), " per Mount (-max-mount-response-bytes)"),
         &m_.total_responses);
-    FetchInputs inputs{plan_.reads,  *client_,  std::move(auth), responses, m_.options.max_parallel_reads,
-                       deadline_,    &m_.kv2_paths, params_.secret_provider_class};
+    FetchInputs inputs{.reads = plan_.reads,
+                       .client = *client_,
+                       .auth = std::move(auth),
+                       .responses = responses,
+                       .max_parallel_reads = m_.options.max_parallel_reads,
+                       .deadline = deadline_,
+                       .kv2_paths = &m_.kv2_paths,
+                       .shared_reads = &m_.shared_reads,
+                       .secret_provider_class = params_.secret_provider_class};
     Fetch(*m_.services.clock, *m_.services.metrics, std::move(inputs),
           [self = shared_from_this(), responses](FetchResult fetched) mutable {
             {
@@ -171,10 +186,14 @@ class MountJob : public std::enable_shared_from_this<MountJob> {
       std::lock_guard<std::mutex> lock(mu_);
       report_.logins += fetched.relogins;
       for (size_t i = 0; i < plan_.reads.size(); ++i) {
-        const bool reused = fetched.reads[i].reused;
-        report_.reused += reused ? 1 : 0;
-        const std::string& path = fetched.reads[i].path.empty() ? plan_.reads[i].path.path : fetched.reads[i].path;
-        report_.vault_reads.push_back(absl::StrCat(plan_.reads[i].method, " ", path, reused ? " (lease reused)" : ""));
+        const ReadOutcome& read = fetched.reads[i];
+        report_.reused += read.reused ? 1 : 0;
+        const std::string& path = read.path.empty() ? plan_.reads[i].path.path : read.path;
+        const char* how = read.source == ReadOutcome::kLeaseReused ? " (lease reused)"
+                          : read.source == ReadOutcome::kCoalesced ? " (coalesced)"
+                          : read.source == ReadOutcome::kCached    ? " (cached)"
+                                                                   : "";
+        report_.vault_reads.push_back(absl::StrCat(plan_.reads[i].method, " ", path, how));
       }
     }
     step_ = "getting the object version key";
@@ -270,6 +289,6 @@ void Mounter::RevokeCachedTokens(Deadline deadline, absl::AnyInvocable<void(int)
 
 size_t Mounter::sessions() const { return shared_->authenticator.sessions(); }
 
-size_t Mounter::lease_cache_bytes() const { return shared_->lease_bytes.used(); }
+size_t Mounter::lease_cache_bytes() const { return shared_->lease_bytes->used(); }
 
 }  // namespace vcp::mount

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "support/fake_clock.h"
 #include "support/fake_transport.h"
+#include "vcp/util/encoding.h"
 
 namespace vcp::mount {
 namespace {
@@ -20,6 +21,11 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::FakeTransport;
+
+// The driver's token for service account prod/web (its signature a canary).
+const std::string kWebJwt = absl::StrCat(EncodeBase64RawUrl(R"({"alg":"RS256"})"), ".",
+                                         EncodeBase64RawUrl(R"({"sub":"system:serviceaccount:prod:web"})"),
+                                         ".CANARY-JWT");
 
 // What a Mount answered, once.
 struct Outcome {
@@ -51,7 +57,8 @@ class MounterTest : public ::testing::Test {
         {"csi.storage.k8s.io/pod.uid", "uid-" + pod},
         {"csi.storage.k8s.io/pod.namespace", "prod"},
         {"csi.storage.k8s.io/serviceAccount.name", "web"},
-        {"csi.storage.k8s.io/serviceAccount.tokens", R"({"vault":{"token":"jwt","expirationTimestamp":"2030-01-01T00:00:00Z"}})"},
+        {"csi.storage.k8s.io/serviceAccount.tokens",
+         absl::StrCat(R"({"vault":{"token":")", kWebJwt, R"(","expirationTimestamp":"2030-01-01T00:00:00Z"}})")},
     };
     for (auto& [key, value] : extra) {
       if (value == "<unset>") {
@@ -393,15 +400,17 @@ TEST_F(MounterLeaseTest, ConcurrentMountsOfOnePodMintOneCredential) {
   EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 1);
 }
 
-TEST_F(MounterLeaseTest, StaticSecretsAreAlwaysReadFreshAndNeverWaitedFor) {
+TEST_F(MounterLeaseTest, StaticSecretsAreReadFreshAndOnlyReadsInFlightTogetherAreShared) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Run(P()).result.ok());
-  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 3);
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 3) << "no cache by default: every Mount sees Vault's current answer";
   transport_.Hold("/v1/kv/");
   auto a = Start(P());
   auto b = Start(P());
-  EXPECT_EQ(transport_.held(), 2u) << "a read that answered without a lease has nobody waiting for it";
+  EXPECT_EQ(transport_.held(), 1u) << "the second Mount waits for the identical read in flight";
   transport_.Release();
-  EXPECT_TRUE(a->result.ok() && b->result.ok());
+  ASSERT_TRUE(a->answered && a->result.ok() && b->answered && b->result.ok());
+  EXPECT_EQ(b->report.vault_reads, std::vector<std::string>{"GET /v1/kv/a (coalesced)"});
+  EXPECT_EQ(a->result->files[0].contents, b->result->files[0].contents);
 }
 
 TEST_F(MounterLeaseTest, CertificatesAreReusedUntilTwoThirdsOfTheirValidity) {
@@ -492,14 +501,14 @@ TEST_F(MounterLeaseTest, LeasesPastTheirReuseWindowAreDroppedAtThePodsNextMount)
 }
 
 TEST_F(MounterLeaseTest, TheLeaseCacheIsBoundedInBytesOverEveryPod) {
-  options_.max_lease_cache_bytes = 300;  // room for about two credentials
+  options_.max_lease_cache_bytes = 1500;  // room for about two parsed credentials
   for (int i = 0; i < 6; ++i) {
     transport_.Script("GET", "/v1/database/creds/app", 200,
                       absl::StrCat(R"({"lease_id":"database/creds/app/)", i,
                                    R"(","lease_duration":3600,"data":{"username":"u","password":"p"}})"));
   }
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(Run(Db("", absl::StrCat("pod-", i))).result.ok());
-  EXPECT_LE(mounter().lease_cache_bytes(), 300u);
+  EXPECT_LE(mounter().lease_cache_bytes(), 1500u);
   EXPECT_GT(mounter().lease_cache_bytes(), 0u);
 }
 
@@ -605,7 +614,7 @@ TEST_F(MounterTest, ErrorsNeverContainTokensOrValues) {
   transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"CANARY-VALUE"}})");
   auto out = Run(Request("- {objectName: a, secretPath: kv/a, secretKey: missing}"));
   ASSERT_FALSE(out.result.ok());
-  for (const std::string canary : {"CANARY-TOKEN", "CANARY-VALUE", "hvs.", "jwt"}) {
+  for (const std::string canary : {"CANARY-TOKEN", "CANARY-VALUE", "hvs.", "CANARY-JWT"}) {
     for (size_t len = 4; len <= canary.size(); ++len) {
       for (size_t at = 0; at + len <= canary.size(); ++at) {
         EXPECT_THAT(std::string(out.result.status().message()), Not(HasSubstr(canary.substr(at, len))))
@@ -867,6 +876,147 @@ TEST_F(MounterTest, NoRevocationByDefault) {
   mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](int n) { revoked = n; });
   EXPECT_EQ(revoked, 0);
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 0);
+}
+
+}  // namespace
+}  // namespace vcp::mount
+
+namespace vcp::mount {
+namespace {
+
+// A Kubernetes auth login of service account prod/web: Vault's answer names it
+// in auth.metadata.
+std::string KubernetesLogin(const std::string& token, const std::string& account = "web") {
+  return absl::StrCat(R"({"auth":{"client_token":")", token,
+                      R"(","lease_duration":3600,"renewable":true,"metadata":{"role":"app",)",
+                      R"("service_account_namespace":"prod","service_account_name":")", account,
+                      R"(","service_account_uid":"u"}}})");
+}
+
+class MounterSharingTest : public MounterTest {
+ protected:
+  MounterSharingTest() {
+    transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+    transport_.Script("GET", "/v1/database/creds/app", 200,
+                      R"({"lease_id":"database/creds/app/1","lease_duration":3600,"renewable":true,"data":{"username":"u1"}})");
+    transport_.Script("GET", "/v1/database/creds/app", 200,
+                      R"({"lease_id":"database/creds/app/2","lease_duration":3600,"renewable":true,"data":{"username":"u2"}})");
+  }
+  MountRequest Kv(const std::string& pod) { return Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, pod); }
+  int Logins() { return transport_.CountOf("POST", "/v1/auth/kubernetes/login"); }
+};
+
+TEST_F(MounterSharingTest, PodsOfAServiceAccountShareTheTokenOfAKubernetesAuthLogin) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  auto first = Run(Kv("web-1"));
+  ASSERT_TRUE(first.result.ok()) << first.result.status();
+  auto second = Run(Kv("web-2"));
+  ASSERT_TRUE(second.result.ok()) << second.result.status();
+  EXPECT_EQ(Logins(), 1);
+  EXPECT_TRUE(first.report.shared_token);
+  EXPECT_TRUE(second.report.shared_token);
+  EXPECT_EQ(second.report.logins, 0);
+  EXPECT_THAT(transport_.requests().back().headers,
+              ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("shared"))));
+}
+
+TEST_F(MounterSharingTest, ALoginThatNamesNoServiceAccountStaysWithItsPod) {
+  // JWT auth (or anything else whose answer does not name the pod's service
+  // account) may have bound pod claims: each pod logs in.
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, testing::LoginBody("tok"));
+  for (const char* pod : {"web-1", "web-2", "web-1", "web-3"}) {
+    auto out = Run(Kv(pod));
+    ASSERT_TRUE(out.result.ok()) << out.result.status();
+    EXPECT_FALSE(out.report.shared_token) << pod;
+  }
+  EXPECT_EQ(Logins(), 3) << "one per pod, the first pod's kept";
+  // And a login for another service account than the pod's.
+  transport_.Reset("POST", "/v1/auth/kubernetes/login");
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("tok", "someone-else"));
+  Remake();
+  ASSERT_TRUE(Run(Kv("web-1")).result.ok());
+  ASSERT_TRUE(Run(Kv("web-2")).result.ok());
+  EXPECT_EQ(Logins(), 5);
+}
+
+TEST_F(MounterSharingTest, WithSharingOffEveryPodLogsInAsTheIncumbentDoes) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("tok"));
+  options_.auth.share_tokens = false;
+  for (const char* pod : {"web-1", "web-2", "web-3", "web-1"}) ASSERT_TRUE(Run(Kv(pod)).result.ok());
+  EXPECT_EQ(Logins(), 3);
+}
+
+TEST_F(MounterSharingTest, ConcurrentFirstMountsOfADeploymentWaitForOneLogin) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  transport_.Hold("/v1/auth/");
+  std::vector<PendingMount> mounts;
+  for (int i = 0; i < 5; ++i) mounts.push_back(Start(Kv(absl::StrCat("web-", i))));
+  EXPECT_EQ(transport_.held(), 1u) << "the other pods wait for the first pod's login";
+  transport_.Release();
+  for (const auto& m : mounts) ASSERT_TRUE(m->answered && m->result.ok()) << m->result.status();
+  EXPECT_EQ(Logins(), 1);
+}
+
+TEST_F(MounterSharingTest, AFailedFirstLoginIsNotSharedAndTheNextPodLogsInAgain) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 403, R"({"errors":["permission denied"]})");
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  transport_.Hold("/v1/auth/");
+  auto first = Start(Kv("web-1"));
+  auto second = Start(Kv("web-2"));
+  transport_.StopHolding();
+  transport_.Release();
+  ASSERT_TRUE(first->answered && second->answered);
+  EXPECT_EQ(first->result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(second->result.ok()) << "the waiting pod led the next login: " << second->result.status();
+  EXPECT_EQ(Logins(), 2);
+}
+
+TEST_F(MounterSharingTest, DynamicCredentialsReadTogetherAreStillEachPodsOwn) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  ASSERT_TRUE(Run(Kv("web-1")).result.ok());
+  transport_.Hold("/v1/database/");
+  const std::string db = "- {objectName: user, secretPath: database/creds/app, secretKey: username}";
+  auto a = Start(Request(db, {}, "web-1"));
+  auto b = Start(Request(db, {}, "web-2"));
+  EXPECT_EQ(transport_.held(), 1u) << "the read is coalesced until its answer shows a lease";
+  transport_.StopHolding();
+  transport_.Release();
+  ASSERT_TRUE(a->answered && a->result.ok() && b->answered && b->result.ok());
+  EXPECT_NE(a->result->files[0].contents, b->result->files[0].contents) << "never another pod's credentials";
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 2);
+}
+
+TEST_F(MounterSharingTest, TheReadCacheServesStaticAnswersForItsTtl) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  options_.read_cache_ttl = std::chrono::seconds(30);
+  ASSERT_TRUE(Run(Kv("web-1")).result.ok());
+  clock_.Advance(std::chrono::seconds(29));
+  auto cached = Run(Kv("web-2"));
+  ASSERT_TRUE(cached.result.ok());
+  EXPECT_EQ(cached.report.vault_reads, std::vector<std::string>{"GET /v1/kv/a (cached)"});
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 1);
+  clock_.Advance(std::chrono::seconds(2));
+  ASSERT_TRUE(Run(Kv("web-3")).result.ok());
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/a"), 2) << "past the TTL Vault is asked again";
+  // Dynamic answers are never cached.
+  const std::string db = "- {objectName: user, secretPath: database/creds/app, secretKey: username}";
+  ASSERT_TRUE(Run(Request(db, {}, "web-1")).result.ok());
+  auto other = Run(Request(db, {}, "web-2"));
+  ASSERT_TRUE(other.result.ok());
+  EXPECT_EQ(other.result->files[0].contents, "u2");
+}
+
+TEST_F(MounterSharingTest, ADeniedReadOfASharedTokenGetsOneSecondChanceForTheIdentity) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  transport_.Script("GET", "/v1/kv/denied", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
+  ASSERT_TRUE(Run(Kv("web-1")).result.ok());
+  const std::string denied = "- {objectName: a, secretPath: kv/denied, secretKey: k}";
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(std::chrono::seconds(1));
+    EXPECT_EQ(Run(Request(denied, {}, absl::StrCat("web-", i))).result.status().code(),
+              absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(Logins(), 2) << "one re-login for the identity, not one per pod";
 }
 
 }  // namespace

@@ -170,6 +170,10 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   options.auth.cache_size = config.cache_size;
   options.auth.idle_timeout = config.session_idle_timeout;
   options.auth.revoke_tokens = config.revoke_tokens;
+  options.auth.share_tokens = config.share_tokens;
+  options.auth.share_jwt_tokens = config.share_jwt_tokens;
+  options.read_cache_ttl = config.read_cache_ttl;
+  options.max_read_cache_bytes = static_cast<size_t>(config.max_read_cache_bytes);
   options.version_key = [&version_keys](Deadline deadline, Callback<std::string> done) {
     version_keys.Key(deadline, std::move(done));
   };

@@ -73,9 +73,10 @@ grpc::ServerUnaryReactor* ProviderService::Mount(grpc::CallbackServerContext* co
         std::vector<std::string> reads;
         reads.reserve(report.vault_reads.size());
         for (const std::string& read : report.vault_reads) reads.push_back(Shorten(read));
-        spdlog::info("mount ok: pod={} spc={} objects={} logins={} leases_reused={} vault_reads=[{}] "
+        spdlog::info("mount ok: pod={} spc={} objects={} token={} logins={} leases_reused={} vault_reads=[{}] "
                      "duration={:.1f}ms",
-                     report.pod, report.secret_provider_class, report.objects, report.logins, report.reused,
+                     report.pod, report.secret_provider_class, report.objects,
+                     report.shared_token ? "shared" : "per-pod", report.logins, report.reused,
                      absl::StrJoin(reads, ", "), elapsed_ms);
         reactor->Finish(grpc::Status::OK);
       });

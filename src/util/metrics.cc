@@ -35,6 +35,11 @@ struct Metrics::Families {
   prometheus::Counter& lease_reuse;
   prometheus::Counter& failovers;
   prometheus::Counter& redirects;
+  prometheus::Family<prometheus::Counter>& mount_tokens;
+  prometheus::Family<prometheus::Counter>& token_logins;
+  prometheus::Gauge& identities;
+  prometheus::Counter& coalesced_reads;
+  prometheus::Family<prometheus::Counter>& read_cache;
 };
 
 Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
@@ -53,6 +58,11 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       BuildCounter().Name("vault_csi_provider_lease_reuse_hits_total").Help("Leased Vault responses reused instead of read again.").Register(registry).Add({}),
       BuildCounter().Name("vault_csi_provider_vault_failovers_total").Help("Requests moved on to the next Vault address because one could not serve (unreachable, sealed, standby).").Register(registry).Add({}),
       BuildCounter().Name("vault_csi_provider_vault_redirects_total").Help("Vault redirects followed (a standby pointing at the active node).").Register(registry).Add({}),
+      BuildCounter().Name("vault_csi_provider_mount_tokens_total").Help("Mounts by the token they read with: their identity's shared token, or the pod's own.").Register(registry),
+      BuildCounter().Name("vault_csi_provider_token_logins_total").Help("Vault logins made by Mounts, by the token's sharing (shared: one per service account).").Register(registry),
+      BuildGauge().Name("vault_csi_provider_identities").Help("Vault identities held (service accounts whose pods share a token).").Register(registry).Add({}),
+      BuildCounter().Name("vault_csi_provider_coalesced_reads_total").Help("Reads answered by another Mount's identical request in flight (one Vault request for both).").Register(registry).Add({}),
+      BuildCounter().Name("vault_csi_provider_read_cache_requests_total").Help("Static reads looked up in the -read-cache-ttl cache, by result.").Register(registry),
   });
   BuildGauge()
       .Name("vault_csi_provider_build_info")
@@ -85,6 +95,18 @@ void Metrics::TokenCacheLookup(bool hit, size_t cache_size) {
 }
 
 void Metrics::LeaseReuse() { families_->lease_reuse.Increment(); }
+
+void Metrics::TokenUse(bool shared, bool logged_in) {
+  const std::string sharing = shared ? "shared" : "per_pod";
+  families_->mount_tokens.Add({{"sharing", sharing}}).Increment();
+  if (logged_in) families_->token_logins.Add({{"sharing", sharing}}).Increment();
+}
+
+void Metrics::Identities(size_t count) { families_->identities.Set(static_cast<double>(count)); }
+
+void Metrics::CoalescedRead() { families_->coalesced_reads.Increment(); }
+
+void Metrics::ReadCacheLookup(bool hit) { families_->read_cache.Add({{"result", hit ? "hit" : "miss"}}).Increment(); }
 
 void Metrics::VaultFailover() { families_->failovers.Increment(); }
 

@@ -1,6 +1,7 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/vault/token_session.h"
 
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,9 @@
 
 namespace vcp::vault {
 namespace {
+
+// Token generations, unique in the process (see TokenGrant::generation).
+std::atomic<uint64_t> next_generation{1};
 
 absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
@@ -48,7 +52,12 @@ void TokenSession::RevokeWhenReleased(std::function<void(Revocable)> revoke) {
   revoke_when_released_ = std::move(revoke);
 }
 
-TokenGrant TokenSession::CurrentLocked() const { return TokenGrant{token_, generation_, false, 0}; }
+TokenGrant TokenSession::CurrentLocked() const {
+  TokenGrant grant;
+  grant.token = token_;
+  grant.generation = generation_;
+  return grant;
+}
 
 void TokenSession::Get(const LoginSpec& login, Deadline deadline, Callback<TokenGrant> done) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -139,7 +148,7 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    const TimePoint now = self->clock_->Now();
                    self->client_ = login.client;
                    self->token_ = result->client_token;
-                   ++self->generation_;
+                   self->generation_ = next_generation.fetch_add(1);
                    self->renewable_ = result->renewable;
                    self->login_ttl_seconds_ = result->lease_duration_seconds;
                    const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(result->lease_duration_seconds);
@@ -148,6 +157,7 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    TokenGrant grant = self->CurrentLocked();
                    grant.fresh = true;
                    grant.logins = 1;
+                   grant.metadata = std::move(result->metadata);
                    lock.unlock();
                    leader.Complete(grant);
                  });

@@ -59,9 +59,12 @@ class MountConcurrencyTest : public ::testing::Test {
   // The value of pod `index`'s own KV secret.
   static std::string PodUser(int index) { return absl::StrCat("user-of-pod-", index); }
 
+  // Pod `index`'s Mount request; its service account is "app", or one of
+  // `accounts_` accounts when set.
   mount::MountRequest Pod(int index) const {
     DriverMount mount;
-    mount.pod = {absl::StrCat("pod-", index), "default", absl::StrCat("uid-", index), "app"};
+    mount.pod = {absl::StrCat("pod-", index), "default", absl::StrCat("uid-", index),
+                 accounts_ > 0 ? absl::StrCat("account-", index % accounts_) : std::string("app")};
     mount.parameters = {{"roleName", "any"},
                         {"objects", absl::StrCat("- {objectName: user, secretPath: secret/data/pods/pod-", index,
                                                  R"(, secretKey: username}
@@ -69,7 +72,8 @@ class MountConcurrencyTest : public ::testing::Test {
 - {objectName: db, secretPath: database/creds/app}
 )")}};
     mount.tokens["vault"] =
-        SignJwt(key_, ServiceAccountClaims("default", "app", mount.pod.name, mount.pod.uid, "vault")).value();
+        SignJwt(key_, ServiceAccountClaims("default", mount.pod.service_account, mount.pod.name, mount.pod.uid, "vault"))
+            .value();
     const v1alpha1::MountRequest request = BuildMountRequest(mount);
     return mount::MountRequest{request.attributes(), request.secrets(), request.target_path(), request.permission()};
   }
@@ -144,49 +148,87 @@ class MountConcurrencyTest : public ::testing::Test {
     return options;
   }
 
-  std::unique_ptr<mount::Mounter> Make(const mount::MounterOptions& options) {
-    return std::make_unique<mount::Mounter>(mount::MounterServices{&transport_, &clock_, &metrics_}, options);
+  // A Mounter with the default options, sharing tokens or not, and the
+  // double's counters reset.
+  mount::Mounter& Fresh(bool share_tokens) {
+    vault_->ResetCounters();
+    mount::MounterOptions options = Options();
+    options.auth.share_tokens = share_tokens;
+    return Make(options);
+  }
+
+  // A Mounter that lives until the transport has stopped: a Mount's last
+  // objects are released on the transport's thread after it answers.
+  mount::Mounter& Make(const mount::MounterOptions& options) {
+    mounters_.push_back(
+        std::make_unique<mount::Mounter>(mount::MounterServices{&transport_, &clock_, &metrics_}, options));
+    return *mounters_.back();
   }
 
   std::string key_;
+  int accounts_ = 0;
   std::unique_ptr<VaultDouble> vault_;
   SystemClock clock_;
   Metrics metrics_;
+  std::vector<std::unique_ptr<mount::Mounter>> mounters_;  // destroyed after the transport
   http::CurlTransport transport_{clock_};
 };
 
-TEST_F(MountConcurrencyTest, ManyPodsAtOnceLogInOncePerPodAndGetTheirOwnFiles) {
-  auto mounter = Make(Options());
-  std::map<int, std::set<std::string>> db_users;
-  EXPECT_THAT(Hammer(*mounter, {}, &db_users), ::testing::IsEmpty());
-  EXPECT_EQ(vault_->Count("login"), kPods) << "one login per pod, however many Mounts raced";
-  EXPECT_EQ(vault_->Count("lease:new"), kPods) << "one database credential per pod, reused after";
-  ASSERT_EQ(db_users.size(), static_cast<size_t>(kPods)) << "every pod was mounted";
-  for (const auto& [pod, users] : db_users) EXPECT_EQ(users.size(), 1u) << "pod " << pod << " got another credential";
+TEST_F(MountConcurrencyTest, ManyPodsAtOnceLogInOncePerIdentityAndGetTheirOwnFiles) {
+  for (const bool share : {true, false}) {
+    SCOPED_TRACE(share ? "shared tokens" : "-share-tokens=false");
+    mount::Mounter& mounter = Fresh(share);
+    std::map<int, std::set<std::string>> db_users;
+    EXPECT_THAT(Hammer(mounter, {}, &db_users), ::testing::IsEmpty());
+    EXPECT_EQ(vault_->Count("login"), share ? 1 : kPods)
+        << "one login per service account (or per pod), however many Mounts raced";
+    EXPECT_EQ(vault_->Count("lease:new"), kPods) << "one database credential per pod, reused after";
+    ASSERT_EQ(db_users.size(), static_cast<size_t>(kPods)) << "every pod was mounted";
+    for (const auto& [pod, users] : db_users) EXPECT_EQ(users.size(), 1u) << "pod " << pod << " got another credential";
+  }
 }
 
 TEST_F(MountConcurrencyTest, TokensExpiringMidLoadAreReplacedWithoutFailedMounts) {
-  auto mounter = Make(Options());
-  EXPECT_THAT(Hammer(*mounter, [this](int i) {
-                if (i == kMountsPerThread / 2) vault_->ExpireAllTokens();  // once, mid-run
-              }),
-              ::testing::IsEmpty());
-  // Each pod's token expires once: at most one more login per pod, however
-  // many of its Mounts and reads met the expired token at once.
-  EXPECT_GT(vault_->Count("login"), kPods) << "the expiry was never noticed";
-  EXPECT_LE(vault_->Count("login"), 2 * kPods) << "more than one re-login for one expiry";
+  for (const bool share : {true, false}) {
+    SCOPED_TRACE(share ? "shared tokens" : "-share-tokens=false");
+    mount::Mounter& mounter = Fresh(share);
+    EXPECT_THAT(Hammer(mounter, [this](int i) {
+                  if (i == kMountsPerThread / 2) vault_->ExpireAllTokens();  // once, mid-run
+                }),
+                ::testing::IsEmpty());
+    // Each token expires once: at most one more login per token, however
+    // many Mounts and reads met the expired token at once.
+    const int tokens = share ? 1 : kPods;
+    EXPECT_GT(vault_->Count("login"), tokens) << "the expiry was never noticed";
+    EXPECT_LE(vault_->Count("login"), 2 * tokens) << "more than one re-login for one expiry";
+  }
 }
 
+// Eviction of pod sessions (per-pod tokens) and of identities (shared tokens,
+// here 12 service accounts in a map of 8).
+struct EvictionCase {
+  const char* name;
+  bool share;
+  int accounts;
+};
+constexpr EvictionCase kEvictionCases[] = {{"per-pod tokens", false, 0}, {"shared tokens", true, 12}};
+
 TEST_F(MountConcurrencyTest, EvictionWithRevocationAndFailoverUnderLoad) {
-  mount::MounterOptions options = Options();
-  options.auth.cache_size = kPods / 3;  // constant eviction
-  options.auth.revoke_tokens = true;
-  options.default_connection.address = absl::StrCat("http://127.0.0.1:9,", vault_->address());
-  auto mounter = Make(options);
-  EXPECT_THAT(Hammer(*mounter), ::testing::IsEmpty());
-  EXPECT_GT(vault_->Count("login"), kPods) << "no pod was evicted and mounted again";
-  EXPECT_EQ(RevokeCached(*mounter), kPods / 3) << "the cache was full at the end, and each of its tokens was revoked";
-  transport_.Shutdown();  // background revocations end before the Mounter goes
+  for (const EvictionCase& c : kEvictionCases) {
+    SCOPED_TRACE(c.name);
+    vault_->ResetCounters();
+    accounts_ = c.accounts;
+    mount::MounterOptions options = Options();
+    options.auth.cache_size = kPods / 3;  // constant eviction
+    options.auth.revoke_tokens = true;
+    options.auth.share_tokens = c.share;
+    options.default_connection.address = absl::StrCat("http://127.0.0.1:9,", vault_->address());
+    mount::Mounter& mounter = Make(options);
+    EXPECT_THAT(Hammer(mounter), ::testing::IsEmpty());
+    EXPECT_GT(vault_->Count("login"), c.share ? c.accounts : kPods) << "nothing was evicted and mounted again";
+    EXPECT_EQ(RevokeCached(mounter), kPods / 3) << "the map was full at the end, and each of its tokens was revoked";
+  }
+  transport_.Shutdown();  // background revocations end before the Mounters go (and the test)
 }
 
 // -revoke-tokens promises that every token the provider stops holding is
@@ -195,20 +237,26 @@ TEST_F(MountConcurrencyTest, EvictionWithRevocationAndFailoverUnderLoad) {
 // revoked by RevokeCachedTokens): revocations == logins, even for a Mount
 // that logged in with a session already dropped from the map.
 TEST_F(MountConcurrencyTest, UnderEvictionEveryTokenIsRevoked) {
-  mount::MounterOptions options = Options();
-  options.auth.cache_size = kPods / 3;
-  options.auth.revoke_tokens = true;
-  auto mounter = Make(options);
-  EXPECT_THAT(Hammer(*mounter), ::testing::IsEmpty());
-  // The dropped ones are revoked in the background: wait (bounded) for the
-  // queue to drain, then hand back the cached ones.
-  const auto revoked = [this] { return vault_->Count("POST /v1/auth/token/revoke-self"); };
-  for (int i = 0; i < 1000 && revoked() < vault_->Count("login") - kPods / 3; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (const EvictionCase& c : kEvictionCases) {
+    SCOPED_TRACE(c.name);
+    vault_->ResetCounters();
+    accounts_ = c.accounts;
+    mount::MounterOptions options = Options();
+    options.auth.cache_size = kPods / 3;
+    options.auth.revoke_tokens = true;
+    options.auth.share_tokens = c.share;
+    mount::Mounter& mounter = Make(options);
+    EXPECT_THAT(Hammer(mounter), ::testing::IsEmpty());
+    // The dropped ones are revoked in the background: wait (bounded) for the
+    // queue to drain, then hand back the cached ones.
+    const auto revoked = [this] { return vault_->Count("POST /v1/auth/token/revoke-self"); };
+    for (int i = 0; i < 1000 && revoked() < vault_->Count("login") - kPods / 3; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(revoked(), vault_->Count("login") - kPods / 3) << "dropped tokens, revoked in the background";
+    EXPECT_EQ(RevokeCached(mounter), kPods / 3);
+    EXPECT_EQ(revoked(), vault_->Count("login")) << "every token the provider got was handed back";
   }
-  EXPECT_EQ(revoked(), vault_->Count("login") - kPods / 3) << "dropped tokens, revoked in the background";
-  EXPECT_EQ(RevokeCached(*mounter), kPods / 3);
-  EXPECT_EQ(revoked(), vault_->Count("login")) << "every token the provider got was handed back";
   transport_.Shutdown();
 }
 

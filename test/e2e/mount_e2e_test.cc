@@ -168,17 +168,37 @@ TEST_F(MountE2eTest, TwoSecretProviderClassesInOnePodShareOneLogin) {
   EXPECT_EQ(vault_->Count("login"), 1);
 }
 
-TEST_F(MountE2eTest, RepeatedMountsOfOnePodLogInOnceAndOtherPodsLogInAgain) {
-  StartProvider();
+TEST_F(MountE2eTest, PodsOfOneServiceAccountShareOneLoginAndOtherAccountsLogInAgain) {
+  auto& provider = StartProvider();
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}")).status.ok());
   }
   EXPECT_EQ(vault_->Count("login"), 1);
-  Pod other;
-  other.name = "app-other";
-  other.uid = "11111111-2222-3333-4444-555555555555";
-  ASSERT_TRUE(Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}", other)).status.ok());
+  Pod replica;
+  replica.name = "app-other";
+  replica.uid = "11111111-2222-3333-4444-555555555555";
+  ASSERT_TRUE(Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}", replica)).status.ok());
+  EXPECT_EQ(vault_->Count("login"), 1) << "another pod of the service account: Vault's answer named the account";
+  EXPECT_THAT(provider.Log(), HasSubstr("pod=default/app-other spc=vault-app objects=1 token=shared logins=0"));
+  Pod other_account;
+  other_account.name = "worker-1";
+  other_account.uid = "uid-worker-1";
+  other_account.service_account = "worker";
+  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}", other_account);
+  mount.parameters["roleName"] = "any";
+  ASSERT_TRUE(Send(mount).status.ok());
+  EXPECT_EQ(vault_->Count("login"), 2) << "another service account never shares that token";
+}
+
+TEST_F(MountE2eTest, WithShareTokensOffEveryPodLogsInAsTheIncumbentDoes) {
+  auto& provider = StartProvider({"-share-tokens=false"});
+  Pod replica;
+  replica.name = "app-2";
+  replica.uid = "uid-2";
+  ASSERT_TRUE(Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}")).status.ok());
+  ASSERT_TRUE(Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}", replica)).status.ok());
   EXPECT_EQ(vault_->Count("login"), 2);
+  EXPECT_THAT(provider.Log(), HasSubstr("token=per-pod"));
 }
 
 TEST_F(MountE2eTest, CacheSizeZeroLogsInEveryTime) {

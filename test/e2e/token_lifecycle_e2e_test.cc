@@ -71,7 +71,7 @@ TEST_F(TokenLifecycleE2eTest, APlainDenialOfACachedTokenIsRetriedOnceWithAFreshO
 }
 
 TEST_F(TokenLifecycleE2eTest, WithRevokeTokensEvictedAndRemainingTokensAreRevoked) {
-  auto& provider = StartProvider({"-revoke-tokens", "-cache-size=1"});
+  auto& provider = StartProvider({"-revoke-tokens", "-cache-size=1", "-share-tokens=false"});
   Pod one;
   Pod two;
   two.name = "app-2";
@@ -89,6 +89,24 @@ TEST_F(TokenLifecycleE2eTest, WithRevokeTokensEvictedAndRemainingTokensAreRevoke
   EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 2) << "pod two's token, at shutdown";
   EXPECT_EQ(vault_->ActiveLeases(), leases_before) << "and its credential: the trade-off of -revoke-tokens";
   EXPECT_THAT(provider.Log(), ::testing::HasSubstr("revoked 1 of 1 cached Vault tokens"));
+}
+
+TEST_F(TokenLifecycleE2eTest, WithRevokeTokensASharedTokenIsRevokedOnceAndTakesEveryPodsLeases) {
+  auto& provider = StartProvider({"-revoke-tokens"});
+  Pod one;
+  Pod two;
+  two.name = "app-2";
+  two.uid = "uid-2";
+  const char objects[] = "- {objectName: a, secretPath: database/creds/app, secretKey: username}";
+  const int64_t leases_before = vault_->ActiveLeases();
+  ASSERT_TRUE(Send(Mount(objects, one)).status.ok());
+  ASSERT_TRUE(Send(Mount(objects, two)).status.ok());
+  EXPECT_EQ(vault_->Count("login"), 1) << "the service account's pods share one token";
+  EXPECT_EQ(vault_->ActiveLeases(), leases_before + 2) << "each pod has a credential of its own";
+  EXPECT_EQ(provider.Stop(), 0);
+  EXPECT_EQ(vault_->Count("POST /v1/auth/token/revoke-self"), 1) << "one token, revoked once, at shutdown";
+  EXPECT_EQ(vault_->ActiveLeases(), leases_before) << "and both pods' credentials with it";
+  EXPECT_THAT(provider.Log(), ::testing::HasSubstr("revoked 1 of"));
 }
 
 TEST_F(TokenLifecycleE2eTest, TokensAreNotRevokedByDefault) {

@@ -62,6 +62,9 @@ CUSTOM = {
     "maxConcurrentMounts": 64,
     "revokeTokens": True,
     "leaseReuse": False,
+    "shareTokens": False,
+    "shareJwtTokens": True,
+    "readCacheTTL": "30s",
     "hmacKeyCheckInterval": "30s",
     "vault": {
         "address": "https://vault.vault.svc:8200",
@@ -385,7 +388,8 @@ class ChartChecks:
         for arg in ["-hmac-secret-name=%s-hmac-key" % fullname, "-log-level=info", "-log-format=text",
                     "-max-concurrent-mounts=32", "-revoke-tokens=false", "-lease-reuse=true", "-cache-size=1000",
                     "-hmac-key-check-interval=1m", "-token-request-fallback=false", "-vault-mount=kubernetes",
-                    "-allow-class-tls-settings=false"]:
+                    "-allow-class-tls-settings=false", "-share-tokens=true", "-share-jwt-tokens=false",
+                    "-read-cache-ttl=0s"]:
             self.assertIn(arg, container["args"])
         # No vault.address and no list: any address (NOTES.txt warns), so no -allowed-vault-addrs.
         self.assertFalse([a for a in container["args"] if a.startswith("-allowed-vault-addrs")])
@@ -425,7 +429,8 @@ class ChartChecks:
         for arg in ["-log-level=debug", "-log-format=json", "-hmac-secret-name=my-hmac", "-cache-size=5000",
                     "-max-concurrent-mounts=64", "-revoke-tokens=true", "-lease-reuse=false",
                     "-hmac-key-check-interval=30s", "-vault-mount=cluster-a", "-vault-tls-ca-directory=/etc/vault-ca",
-                    "-allowed-vault-addrs=https://vault.vault.svc:8200"]:
+                    "-allowed-vault-addrs=https://vault.vault.svc:8200", "-share-tokens=false",
+                    "-share-jwt-tokens=true", "-read-cache-ttl=30s"]:
             self.assertIn(arg, container["args"])
         env = {e["name"]: e["value"] for e in container["env"]}
         self.assertEqual(env, {"VAULT_ADDR": "https://vault.vault.svc:8200", "VAULT_NAMESPACE": "team-a",
@@ -570,6 +575,7 @@ class ChartChecks:
                     {"serviceAccount": {"create": "true"}}, {"hmacSecretName": "Not_A_Name"},
                     {"hmacSecretExisting": "yes"}, {"tokenRequestFallback": {"enabled": "no"}},
                     {"tokenRequestFallback": True}, {"revokeTokens": "true"}, {"leaseReuse": 1},
+                    {"shareTokens": "no"}, {"shareJwtTokens": 1}, {"readCacheTTL": "30 seconds"}, {"readCacheTTL": 30},
                     {"metrics": {"serviceMonitor": {"interval": "often"}}}, {"metrics": {"prometheusRule": {"on": True}}},
                     {"metrics": {"dashboard": {"enabled": "yes"}}},
                     {"resources": {"limits": {"memory": "lots"}}}, {"resources": {"requests": {"cpu": "-1"}}},

@@ -321,6 +321,12 @@ std::vector<std::string> VaultDouble::IssuedTokens() const {
   }
   return issued;
 }
+int64_t VaultDouble::LiveTokens() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t live = 0;
+  for (const auto& [id, token] : tokens_) live += !token.root && token.expires > Clock::now() ? 1 : 0;
+  return live;
+}
 int64_t VaultDouble::Count(const std::string& key) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = counters_.find(key);

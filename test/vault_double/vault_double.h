@@ -89,6 +89,8 @@ class VaultDouble {
   void ExpireAllTokens();
   // Every token the double has issued (by login), expired or not; never the root token.
   std::vector<std::string> IssuedTokens() const;
+  // Issued tokens neither expired nor revoked: the rows of Vault's token store.
+  int64_t LiveTokens() const;
 
   // Leases not yet revoked (database credentials, leased certificates). A
   // lease is revoked with the token that created it (revoke-self, expiry).

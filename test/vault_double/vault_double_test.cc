@@ -69,7 +69,9 @@ TEST_F(VaultDoubleTest, TokensExpireIntoInvalidTokenAndNonLoginErrorsAreMultierr
   EXPECT_EQ(Call("GET", "/v1/secret/data/app", "", headers).status, 200);
   auto denied = Call("GET", "/v1/secret/metadata/app", "", headers);
   EXPECT_EQ(denied.body, "{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}\n");
+  EXPECT_EQ(vault_->LiveTokens(), 1) << "the login's token; never the root token";
   vault_->ExpireAllTokens();
+  EXPECT_EQ(vault_->LiveTokens(), 0);
   auto expired = Call("GET", "/v1/secret/data/app", "", headers);
   EXPECT_EQ(expired.status, 403);
   EXPECT_THAT(expired.body, HasSubstr("2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token"));

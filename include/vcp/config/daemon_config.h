@@ -32,6 +32,10 @@ struct DaemonConfig {
   int vault_max_retries = 2;                 // VAULT_MAX_RETRIES
   bool lease_reuse = true;                   // reuse leased responses across a pod's Mounts
   bool revoke_tokens = false;                // revoke evicted tokens, and cached ones at shutdown
+  bool share_tokens = true;                  // pods of a service account share a token (Kubernetes auth)
+  bool share_jwt_tokens = false;             // ... JWT auth logins too
+  std::chrono::milliseconds read_cache_ttl{0};  // serve static answers this long; 0: off
+  int max_read_cache_bytes = 4 << 20;        // memory for them
   int max_concurrent_mounts = 32;            // Mounts served at once; more wait; <= 0: no limit
   // Bounds on memory and on one tenant's share (0: no limit unless noted):
   int max_concurrent_mounts_per_vault = 0;   // Mounts per Vault address; 0: max(1, max_concurrent_mounts/4); < 0: none

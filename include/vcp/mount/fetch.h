@@ -6,7 +6,9 @@
 // while another Mount of the pod is reading it, else read and recorded. A
 // 403 on a cached token earns one new login (shared by every read denied
 // that token, and at most one per pod per 5 minutes for a plain denial) and
-// one retry. A KV v2 path written without /data/ is read at its /data/ path
+// one retry. A static GET is shared with the other Mounts reading with the
+// same token scope (mount/shared_reads.h): coalesced while in flight, cached
+// with -read-cache-ttl. A KV v2 path written without /data/ is read at its /data/ path
 // (mount/kv2_paths.h).
 #pragma once
 
@@ -20,6 +22,7 @@
 #include "vcp/mount/authenticate.h"
 #include "vcp/mount/kv2_paths.h"
 #include "vcp/mount/read_plan.h"
+#include "vcp/mount/shared_reads.h"
 #include "vcp/util/byte_budget.h"
 #include "vcp/util/clock.h"
 #include "vcp/util/metrics.h"
@@ -29,8 +32,16 @@ namespace vcp::mount {
 
 // The answer to one planned read.
 struct ReadOutcome {
+  // Where the answer came from.
+  enum Source {
+    kVault,        // this Mount's own request
+    kLeaseReused,  // the pod's leases (or another Mount of the pod reading the same lease)
+    kCoalesced,    // another Mount's identical request in flight (same token scope)
+    kCached,       // the -read-cache-ttl cache
+  };
   absl::StatusOr<nlohmann::json> envelope = absl::UnknownError("not fetched");
-  bool reused = false;  // served from the pod's leases (or another Mount's read of the same lease)
+  bool reused = false;  // source == kLeaseReused
+  Source source = kVault;
   std::string path;     // the path read, when not the planned one (a KV v2 path with /data/ added)
 };
 
@@ -49,6 +60,7 @@ struct FetchInputs {
   size_t max_parallel_reads = 8;  // reads of one Mount in flight at once
   Deadline deadline;
   KvV2PathMemory* kv2_paths = nullptr;  // KV v2 paths learned (may be null: learn every time)
+  SharedReads* shared_reads = nullptr;  // reads shared by Mounts of one token scope (may be null: none)
   std::string secret_provider_class;    // for the log line that says what to write instead
 };
 

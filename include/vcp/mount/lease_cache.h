@@ -35,10 +35,10 @@ using LeaseFlight = Flight<std::optional<nlohmann::json>>;
 
 class LeaseCache {
  public:
-  // `budget` (the bytes of leases kept over every pod; may be null: no
-  // bound) must outlive the cache. A response over `max_entry_bytes` is never
+  // `budget`: the bytes of leases kept over every pod (null: no bound). A response over `max_entry_bytes` is never
   // kept; at most `max_unleased` requests are remembered as unleased.
-  explicit LeaseCache(ByteBudget* budget, size_t max_entry_bytes = 256 << 10, size_t max_unleased = 256);
+  explicit LeaseCache(std::shared_ptr<ByteBudget> budget, size_t max_entry_bytes = 256 << 10,
+                      size_t max_unleased = 256);
   ~LeaseCache();  // gives the kept bytes back to the budget
 
   LeaseCache(const LeaseCache&) = delete;
@@ -82,7 +82,7 @@ class LeaseCache {
   };
   void EraseLocked(std::map<std::string, Lease>::iterator it);  // REQUIRES: mu_ held
 
-  ByteBudget* const budget_;
+  const std::shared_ptr<ByteBudget> budget_;  // shared: a session may outlive its Mounter by a moment
   const size_t max_entry_bytes_;
   const size_t max_unleased_;
   mutable std::mutex mu_;

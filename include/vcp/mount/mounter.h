@@ -54,6 +54,12 @@ struct MounterOptions {
   size_t max_total_response_bytes = 32 << 20;
   // Bytes of leased responses kept for reuse over every pod; 0: no limit.
   size_t max_lease_cache_bytes = 16 << 20;
+  // -read-cache-ttl: how long a static answer is served to the Mounts of its
+  // token scope without asking Vault again; 0: not at all (each Mount reads,
+  // identical reads in flight together are still coalesced).
+  std::chrono::nanoseconds read_cache_ttl{0};
+  // -max-read-cache-bytes: memory for those answers.
+  size_t max_read_cache_bytes = 4 << 20;
   vault::RetryPolicy retry;       // for every Vault request
   bool lease_reuse = true;        // -lease-reuse: reuse leased responses across Mounts of a pod
   // -allowed-vault-addrs (with -vault-addr's own): the Vault addresses a
@@ -94,9 +100,12 @@ struct MountReport {
   std::string pod = "?";                    // "namespace/name", shortened
   std::string secret_provider_class = "?";  // shortened
   size_t objects = 0;
-  std::vector<std::string> vault_reads;     // "GET /v1/secret/data/x" per distinct read, "(lease reused)" marked
+  // "GET /v1/secret/data/x" per distinct read, marked "(lease reused)",
+  // "(coalesced)" or "(cached)" when not this Mount's own request.
+  std::vector<std::string> vault_reads;
   int logins = 0;                           // logins this Mount performed
   int reused = 0;                           // distinct reads served from a still-valid lease
+  bool shared_token = false;                // read with its identity's token, shared by its service account's pods
 };
 
 // Receives a Mount's outcome, exactly once.

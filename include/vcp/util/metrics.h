@@ -42,6 +42,19 @@ class Metrics {
   // A leased response was reused instead of read again.
   void LeaseReuse();
 
+  // A Mount got its token: its identity's shared token, or one of the pod's
+  // own; `logged_in` when it made the login itself.
+  void TokenUse(bool shared, bool logged_in);
+
+  // Vault identities held (pods of one service account sharing a token).
+  void Identities(size_t count);
+
+  // A read answered by another Mount's identical request in flight.
+  void CoalescedRead();
+
+  // A static read looked up in the -read-cache-ttl cache.
+  void ReadCacheLookup(bool hit);
+
   // A request moved on from one Vault address of a list to the next.
   void VaultFailover();
 

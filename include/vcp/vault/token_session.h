@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,14 +41,18 @@ struct LoginSpec {
 // A token to use, and where it came from.
 struct TokenGrant {
   std::string token;
-  // Which login of the session gave the token (1, 2, ...). Leases obtained
-  // with a token end with it (Vault revokes them together).
+  // Which login gave the token: unique in the process, so leases obtained
+  // with a token (which end with it: Vault revokes them together) are told
+  // apart even when a pod moves between a token of its own and a shared one.
   uint64_t generation = 0;
   // The token comes from a login that finished during this call: a denial
   // of it is the role's policy, not a stale token.
   bool fresh = false;
   // Logins this call performed itself (0 or 1), for the audit line.
   int logins = 0;
+  // The login's auth.metadata, for a grant from a login that finished during
+  // this call (`fresh`): Kubernetes auth names the service account there.
+  std::map<std::string, std::string> metadata;
 };
 
 // How long after a denial-triggered re-login another one may happen: a

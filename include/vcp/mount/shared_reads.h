@@ -1,0 +1,93 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+//
+// Reads shared between Mounts that read with the same token scope (the same
+// Vault identity, or the same pod): identical static reads in flight at the
+// same moment become one Vault request whose answer every waiting Mount
+// gets, so a Deployment's replicas starting together cost one read per
+// object; and, with -read-cache-ttl, a static answer is served for that long.
+// Dynamic answers — a lease (database credentials), a certificate or a
+// private key — are never shared: a waiter that finds the answer dynamic reads
+// for itself, so no pod ever receives another pod's dynamic credentials.
+//
+// Bounded: reads in flight by count (beyond it, Mounts read alone), cached
+// answers by bytes and by their TTL.
+#pragma once
+
+#include <chrono>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "vcp/util/byte_budget.h"
+#include "vcp/util/clock.h"
+#include "vcp/util/flight.h"
+
+namespace vcp::mount {
+
+// A shared read in flight: completes with the answer when it is static,
+// nullopt when it is dynamic or failed (then read for yourself).
+using SharedFlight = Flight<std::optional<nlohmann::json>>;
+
+class SharedReads {
+ public:
+  // `cache_ttl` zero: no cache (coalescing only). `clock` must outlive it.
+  SharedReads(Clock& clock, std::chrono::nanoseconds cache_ttl, size_t max_cache_bytes, size_t max_in_flight);
+
+  SharedReads(const SharedReads&) = delete;
+  SharedReads& operator=(const SharedReads&) = delete;
+
+  // What a Mount should do about read `key` with a token of `scope`.
+  struct Lookup {
+    enum Kind {
+      kCached,  // `envelope` is a cached static answer
+      kFollow,  // an identical read is in flight: wait for `flight`
+      kLead,    // read it, then Finish(): others may wait on `flight`
+      kAlone,   // read it; nothing to share (over the in-flight bound)
+    };
+    Kind kind = kAlone;
+    nlohmann::json envelope;
+    std::shared_ptr<SharedFlight> flight;
+  };
+  Lookup Begin(const std::string& scope, const std::string& key);
+
+  // The answer to a read this Mount led: shared with its followers (and
+  // cached, counted by the memory it holds) when static and successful.
+  // Thread-safe.
+  void Finish(const std::string& scope, const std::string& key, const absl::StatusOr<nlohmann::json>& envelope,
+              const std::shared_ptr<SharedFlight>& flight);
+
+  bool caching() const { return cache_ttl_.count() > 0; }
+  size_t cached_bytes() const;
+  size_t in_flight() const;
+
+ private:
+  struct Cached {
+    std::string key;  // scope and read key
+    nlohmann::json envelope;
+    TimePoint until;
+    size_t bytes = 0;
+  };
+  void EvictLocked(std::list<Cached>::iterator it);  // REQUIRES: mu_ held
+
+  Clock* const clock_;
+  const std::chrono::nanoseconds cache_ttl_;
+  const size_t max_cache_bytes_;
+  const size_t max_in_flight_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<SharedFlight>> flights_;  // guarded by mu_
+  std::list<Cached> lru_;                                                   // front: most recent; guarded by mu_
+  std::unordered_map<std::string, std::list<Cached>::iterator> cache_;      // guarded by mu_
+  size_t cache_bytes_ = 0;                                                  // guarded by mu_
+};
+
+// Whether `envelope` is a dynamic answer that must never go to another pod:
+// it carries a lease, an auth block or wrapping, or an issued certificate.
+bool IsDynamicAnswer(const nlohmann::json& envelope);
+
+}  // namespace vcp::mount

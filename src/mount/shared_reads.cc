@@ -1,0 +1,105 @@
+// Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
+#include "vcp/mount/shared_reads.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "vcp/util/bounded_json.h"
+
+namespace vcp::mount {
+namespace {
+
+std::string FullKey(const std::string& scope, const std::string& key) {
+  return absl::StrCat(scope.size(), ":", scope, key);
+}
+
+}  // namespace
+
+bool IsDynamicAnswer(const nlohmann::json& envelope) {
+  if (!envelope.is_object()) return true;
+  const auto set = [&](const char* key) {
+    auto it = envelope.find(key);
+    return it != envelope.end() && !it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty());
+  };
+  if (set("lease_id") || set("auth") || set("wrap_info")) return true;
+  // An issued certificate (PKI answers carry its expiration): its private key is one pod's.
+  const auto data = envelope.find("data");
+  return data != envelope.end() && data->is_object() && data->contains("certificate") &&
+         data->contains("expiration");
+}
+
+SharedReads::SharedReads(Clock& clock, std::chrono::nanoseconds cache_ttl, size_t max_cache_bytes,
+                         size_t max_in_flight)
+    : clock_(&clock), cache_ttl_(cache_ttl), max_cache_bytes_(max_cache_bytes), max_in_flight_(max_in_flight) {}
+
+void SharedReads::EvictLocked(std::list<Cached>::iterator it) {
+  cache_bytes_ -= it->bytes;
+  cache_.erase(it->key);
+  lru_.erase(it);
+}
+
+SharedReads::Lookup SharedReads::Begin(const std::string& scope, const std::string& key) {
+  const std::string full = FullKey(scope, key);
+  Lookup lookup;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto cached = cache_.find(full); cached != cache_.end()) {
+    if (clock_->Now() < cached->second->until) {
+      lru_.splice(lru_.begin(), lru_, cached->second);
+      lookup.kind = Lookup::kCached;
+      lookup.envelope = cached->second->envelope;
+      return lookup;
+    }
+    EvictLocked(cached->second);
+  }
+  if (auto flight = flights_.find(full); flight != flights_.end() && !flight->second->completed()) {
+    lookup.kind = Lookup::kFollow;
+    lookup.flight = flight->second;
+    return lookup;
+  }
+  if (flights_.size() >= max_in_flight_) {
+    // Completed flights are left for their leaders to erase; clear them out before giving up.
+    for (auto it = flights_.begin(); it != flights_.end();) it = it->second->completed() ? flights_.erase(it) : ++it;
+    if (flights_.size() >= max_in_flight_) return lookup;  // kAlone
+  }
+  lookup.kind = Lookup::kLead;
+  lookup.flight = std::make_shared<SharedFlight>();
+  flights_[full] = lookup.flight;
+  return lookup;
+}
+
+void SharedReads::Finish(const std::string& scope, const std::string& key,
+                         const absl::StatusOr<nlohmann::json>& envelope,
+                         const std::shared_ptr<SharedFlight>& flight) {
+  const bool shareable = envelope.ok() && !IsDynamicAnswer(*envelope);
+  const std::string full = FullKey(scope, key);
+  // The answer, its key twice (list entry and index) and the nodes.
+  const size_t bytes = shareable && cache_ttl_.count() > 0
+                           ? JsonMemoryBytes(*envelope) + 2 * full.size() + sizeof(Cached) + 96
+                           : 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = flights_.find(full); it != flights_.end() && it->second == flight) flights_.erase(it);
+    if (bytes > 0 && bytes <= max_cache_bytes_ / 8) {
+      if (auto old = cache_.find(full); old != cache_.end()) EvictLocked(old->second);
+      lru_.push_front(Cached{full, *envelope, clock_->Now() + cache_ttl_, bytes});
+      cache_[full] = lru_.begin();
+      cache_bytes_ += lru_.front().bytes;
+      while (cache_bytes_ > max_cache_bytes_ && !lru_.empty()) EvictLocked(std::prev(lru_.end()));
+    }
+  }
+  if (flight != nullptr) {
+    flight->Complete(shareable ? std::optional<nlohmann::json>(*envelope) : std::optional<nlohmann::json>());
+  }
+}
+
+size_t SharedReads::cached_bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cache_bytes_;
+}
+
+size_t SharedReads::in_flight() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return flights_.size();
+}
+
+}  // namespace vcp::mount
