@@ -10,7 +10,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -19,25 +18,23 @@
 #include "vault_double/vault_double.h"
 
 namespace vcp::bench {
+
+testing::VaultDoubleOptions BenchVaultOptions(const std::string& jwt_key_pem, int objects, int threads) {
+  testing::VaultDoubleOptions options;
+  options.jwt_key_pem = jwt_key_pem;
+  options.threads = threads;
+  nlohmann::json seed = testing::DemoSeed();
+  for (int i = 0; i < objects; ++i) seed["namespaces"][""]["kv"][absl::StrCat("secret/bench/", i)] = {{"v", "value"}};
+  seed["namespaces"][""]["auth"]["kubernetes"]["roles"]["bench"] = {{"bound_service_account_names", {"*"}},
+                                                                   {"bound_service_account_namespaces", {"*"}},
+                                                                   {"token_policies", {"app"}}};
+  options.seed = seed;
+  return options;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A field of /proc/<pid>/status in KiB ("VmRSS:", "VmHWM:", "RssAnon:"), or -1.
-long StatusKiB(pid_t pid, const std::string& field) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
-  }
-  return -1;
-}
-
-bool Mount(v1alpha1::CSIDriverProvider::Stub& stub, const v1alpha1::MountRequest& request, int deadline_seconds) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(deadline_seconds));
-  v1alpha1::MountResponse response;
-  return stub.Mount(&context, request, &response).ok();
-}
 
 }  // namespace
 
@@ -45,18 +42,9 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   const std::string key = testing::GenerateRsaKeyPem();
   int max_objects = 2;
   for (int k : flags.objects) max_objects = std::max(max_objects, k);
-  testing::VaultDoubleOptions options;
-  options.jwt_key_pem = key;
   // cpp-httplib serves one connection per thread: 256 concurrent Mounts must
   // never wait for a free thread.
-  options.threads = 768;
-  nlohmann::json seed = testing::DemoSeed();
-  for (int i = 0; i < max_objects; ++i) seed["namespaces"][""]["kv"][absl::StrCat("secret/bench/", i)] = {{"v", "value"}};
-  seed["namespaces"][""]["auth"]["kubernetes"]["roles"]["bench"] = {{"bound_service_account_names", {"*"}},
-                                                                   {"bound_service_account_namespaces", {"*"}},
-                                                                   {"token_policies", {"app"}}};
-  options.seed = seed;
-  testing::VaultDouble vault(options);
+  testing::VaultDouble vault(BenchVaultOptions(key, max_objects, 768));
   if (!vault.Start().ok()) {
     std::printf("\nBehaviour rows skipped: the Vault double did not start\n");
     return;
@@ -72,7 +60,7 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   }
   const double ready_ms = std::chrono::duration<double, std::milli>(Clock::now() - launch).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const long idle_rss = StatusKiB(provider->pid(), "VmRSS:"), idle_anon = StatusKiB(provider->pid(), "RssAnon:");
+  const long idle_rss = ProcStatusKiB(provider->pid(), "VmRSS:"), idle_anon = ProcStatusKiB(provider->pid(), "RssAnon:");
   auto stub = provider->Stub();
 
   std::printf("\n## Behaviour rows (against the Vault double)\n\n");
@@ -80,9 +68,9 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   for (int k : flags.objects) {
     const std::map<std::string, std::string> parameters = {{"roleName", "bench"}, {"objects", BenchObjects(k)}};
     int failures = 0;
-    for (int p = 0; p < pods.size(); ++p) failures += Mount(*stub, pods.Request(p, parameters), 30) ? 0 : 1;
+    for (int p = 0; p < pods.size(); ++p) failures += MountOnce(*stub, pods.Request(p, parameters), 30) ? 0 : 1;
     vault.ResetCounters();
-    for (int p = 0; p < pods.size(); ++p) failures += Mount(*stub, pods.Request(p, parameters), 30) ? 0 : 1;
+    for (int p = 0; p < pods.size(); ++p) failures += MountOnce(*stub, pods.Request(p, parameters), 30) ? 0 : 1;
     std::printf("- Vault requests per Mount of %d KV object%s (pods logged in): %.2f (%.2f logins)%s\n", k,
                 k == 1 ? "" : "s", static_cast<double>(vault.Count("total")) / pods.size(),
                 static_cast<double>(vault.Count("login")) / pods.size(),
@@ -95,9 +83,9 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
       {"objects", BenchObjects(2) +
                       "- {objectName: db-user, secretPath: database/creds/app, secretKey: username}\n"
                       "- {objectName: db-pass, secretPath: database/creds/app, secretKey: password}\n"}};
-  for (int p = 0; p < pods.size(); ++p) Mount(*stub, pods.Request(p, rotation), 30);
+  for (int p = 0; p < pods.size(); ++p) MountOnce(*stub, pods.Request(p, rotation), 30);
   vault.ResetCounters();
-  for (int p = 0; p < pods.size(); ++p) Mount(*stub, pods.Request(p, rotation), 30);
+  for (int p = 0; p < pods.size(); ++p) MountOnce(*stub, pods.Request(p, rotation), 30);
   std::printf("- Rotation poll of %d mounted pods (2 static objects + a database username/password each), per pod: "
               "%.2f logins, %.2f new leases, %.2f reads of static objects, %.2f Vault requests in all\n",
               pods.size(), static_cast<double>(vault.Count("login")) / pods.size(),
@@ -121,12 +109,12 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   for (int c = 0; c < 256; ++c) {
     clients.emplace_back([&] {
       for (int64_t i = next++; i < 2048; i = next++) {
-        if (!Mount(*fresh, requests[static_cast<size_t>(i % 1000)], 60)) ++failures;
+        if (!MountOnce(*fresh, requests[static_cast<size_t>(i % 1000)], 60)) ++failures;
       }
     });
   }
   for (auto& client : clients) client.join();
-  const long peak = StatusKiB(provider->pid(), "VmHWM:"), loaded_anon = StatusKiB(provider->pid(), "RssAnon:");
+  const long peak = ProcStatusKiB(provider->pid(), "VmHWM:"), loaded_anon = ProcStatusKiB(provider->pid(), "RssAnon:");
   provider->Stop();
   std::printf("- Daemon memory: idle RSS %.1f MiB (%.1f MiB anonymous); peak RSS %.1f MiB with 1,000 cached pods and "
               "256 concurrent Mounts in a fresh daemon (%.1f MiB anonymous after)%s\n",

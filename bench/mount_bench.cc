@@ -56,12 +56,12 @@ std::string BenchObjects(int objects) {
   return yaml;
 }
 
-BenchPods::BenchPods(int count, const std::string& jwt_key_pem) {
+BenchPods::BenchPods(int count, const std::string& jwt_key_pem, int accounts) {
   for (int p = 0; p < count; ++p) {
     testing::Pod pod;
     pod.name = absl::StrCat("bench-", p);
     pod.uid = absl::StrCat("6d1f0c2e-0000-4000-8000-", absl::Dec(p, absl::kZeroPad12));
-    pod.service_account = "bench";
+    pod.service_account = accounts > 1 ? absl::StrCat("bench-", p % accounts) : "bench";
     jwts.push_back(testing::SignJwt(jwt_key_pem, testing::ServiceAccountClaims(pod.ns, pod.service_account, pod.name,
                                                                                pod.uid, "vault"))
                        .value());
@@ -76,6 +76,21 @@ v1alpha1::MountRequest BenchPods::Request(int pod, const std::map<std::string, s
   mount.parameters = parameters;
   mount.tokens["vault"] = jwts[static_cast<size_t>(pod)];
   return testing::BuildMountRequest(mount);
+}
+
+long ProcStatusKiB(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+  }
+  return -1;
+}
+
+bool MountOnce(v1alpha1::CSIDriverProvider::Stub& stub, const v1alpha1::MountRequest& request, int deadline_seconds) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(deadline_seconds));
+  v1alpha1::MountResponse response;
+  return stub.Mount(&context, request, &response).ok();
 }
 
 std::unique_ptr<testing::ProviderProcess> StartProvider(const BenchFlags& flags, const std::string& dir,
@@ -123,6 +138,7 @@ constexpr char kUsage[] = R"(usage: mount_bench [flags]
   -provider-flags="..."   extra daemon flags, space-separated (e.g. "-max-concurrent-mounts=0")
   -ratio-rows=false       skip the ratio rows
   -behaviour-rows=false   skip the behaviour rows
+  -identity-rows=false    skip the shared-identity rows
 )";
 
 bool ParseFlags(int argc, char** argv, BenchFlags* flags) {
@@ -159,6 +175,8 @@ bool ParseFlags(int argc, char** argv, BenchFlags* flags) {
       ok = absl::SimpleAtob(value, &flags->ratio_rows);
     } else if (name == "-behaviour-rows") {
       ok = absl::SimpleAtob(value, &flags->behaviour_rows);
+    } else if (name == "-identity-rows") {
+      ok = absl::SimpleAtob(value, &flags->identity_rows);
     } else if (name == "-help" || name == "-h") {
       std::printf("%s", kUsage);
       std::exit(0);
@@ -556,6 +574,7 @@ int Main(int argc, char** argv) {
   PrintMachine(flags);
   if (flags.ratio_rows) RatioRows(flags, dir).Run();
   if (flags.behaviour_rows) RunBehaviourRows(flags, dir);
+  if (flags.identity_rows) RunIdentityRows(flags, dir);
   std::printf("\n- load average at the end: %s; the run took %.0f s\n", FirstLine("/proc/loadavg").c_str(),
               std::chrono::duration<double>(Clock::now() - started).count());
   std::system(absl::StrCat("rm -rf ", dir).c_str());
