@@ -5,7 +5,6 @@
 // files into a directory as the driver does (issue #13 §6).
 #include <gmock/gmock.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -73,12 +72,7 @@ class MountCommandE2eTest : public E2eTest {
     const std::string command = absl::StrCat(absl::StrJoin(env, " "), " ", VCP_PROVIDER_BINARY, " mount ",
                                              absl::StrJoin(quoted, " "), " </dev/null 2>", err_file);
     Result result;
-    FILE* pipe = popen(command.c_str(), "r");
-    char buffer[4096];
-    size_t n = 0;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.out.append(buffer, n);
-    const int status = pclose(pipe);
-    result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = RunShell(command, &result.code);
     std::ifstream in(err_file);
     std::stringstream err;
     err << in.rdbuf();
