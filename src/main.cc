@@ -2,9 +2,10 @@
 //
 // vault-csi-provider: a Vault provider for the Secrets Store CSI Driver.
 // The composition root: flags, logging, then the daemon; or the `validate`
-// subcommand (cli/validate.h).
+// subcommand (cli/validate.h), or the `mount` subcommand (cli/mount_command.h).
 #include <curl/curl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "vcp/cli/mount_command.h"
 #include "vcp/cli/validate.h"
 #include "vcp/config/daemon_config.h"
 #include "vcp/config/version.h"
@@ -23,6 +25,14 @@ int main(int argc, char** argv) {
   // Subcommands first: the daemon's own command line has no positional arguments.
   if (argc > 1 && std::string(argv[1]) == "validate") {
     return vcp::cli::RunValidate(std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout, std::cerr);
+  }
+  if (argc > 1 && std::string(argv[1]) == "mount") {
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const int code = vcp::cli::RunMount(std::vector<std::string>(argv + 2, argv + argc), vcp::ProcessEnv, std::cout,
+                                        std::cerr);
+    curl_global_cleanup();
+    return code;
   }
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = vcp::config::ParseCommandLine(args, vcp::ProcessEnv);

@@ -153,6 +153,7 @@ class Checker {
         }
       }
     }
+    report_->found.push_back({name, ns, document_, parameters});
     mount::ParseOptions parse;
     parse.max_objects_bytes = static_cast<size_t>(options_.max_objects_bytes);
     mount::MountParams parsed;

@@ -218,5 +218,34 @@ TEST(ValidateTest, ExitCodesAndGoStyleFlags) {
   EXPECT_EQ(RunCli({"-max-file-bytes", "10", "-"}, kGood, &out, &err), 1);
 }
 
+TEST(ValidateTest, TemplateProblemsNameTheObjectThePositionAndTheField) {
+  const ManifestReport report = Check(R"(apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata:
+  name: app
+spec:
+  provider: vault
+  parameters:
+    roleName: app
+    objects: |
+      - objectName: db.env
+        template: |
+          {{- with secret "database/creds/app" }}
+          DB_USER={{ .Data.username }}
+          HOME={{ env "HOME" }}
+          {{- end }}
+      - objectName: both
+        secretPath: kv/x
+        template: '{{ with secret "kv/x" }}{{ .Data.k }}{{ end }}'
+      - objectName: fine
+        template: '{{ with secret "pki/issue/web" "common_name=web.example.com" }}{{ .Data.certificate }}{{ end }}'
+)");
+  EXPECT_THAT(Lines(report),
+              ElementsAre(AllOf(HasSubstr("spc.yaml: document 1: SecretProviderClass \"app\": objects[0] (objectName "
+                                          "\"db.env\"): template: template: 3:9: function \"env\" is refused")),
+                          HasSubstr("objects[1] (objectName \"both\"): template: template cannot be combined with "
+                                    "secretPath")));
+}
+
 }  // namespace
 }  // namespace vcp::cli

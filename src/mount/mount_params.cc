@@ -285,6 +285,19 @@ std::optional<SecretObject> ParseObject(const YAML::Node& entry, size_t index, P
                         problems->Object(index, name, std::move(field), std::move(reason));
                       })
           .value_or("");
+  // A template is parsed here, with the objects, so that the objects cache
+  // keeps it parsed: every Mount of the class renders the same tree.
+  if (const YAML::Node node = entry["template"]; node.IsDefined() && !node.IsNull()) {
+    object.has_template = true;
+    object.template_text = ScalarField(entry, "template", index, problems);
+    if (node.IsScalar()) {
+      if (auto parsed = tmpl::Template::Parse(object.template_text, TemplateLimits()); parsed.ok()) {
+        object.parsed_template = *std::move(parsed);
+      } else {
+        problems->Object(index, name, "template", absl::StrCat("template: ", parsed.status().message()));
+      }
+    }
+  }
   return object;
 }
 
@@ -299,12 +312,53 @@ bool HasControlCharacter(const std::string& text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
+// The problems of a templated object after its objectName: fields that
+// belong to objects that read one secretPath, and each `secret` call's path,
+// checked with secretPath's rules and named by its position in the template.
+void ValidateTemplatedObject(const SecretObject& object, size_t index, Problems* problems) {
+  const std::string* name = &object.object_name;
+  std::vector<std::string> conflicts;
+  if (!object.secret_path.empty()) conflicts.push_back("secretPath");
+  if (!object.secret_key.empty()) conflicts.push_back("secretKey");
+  if (!object.method.empty()) conflicts.push_back("method");
+  if (object.secret_args.has_value()) conflicts.push_back("secretArgs");
+  if (!object.encoding.empty()) conflicts.push_back("encoding");
+  if (object.output.has_value()) conflicts.push_back("output");
+  if (!conflicts.empty()) {
+    problems->Object(index, name, "template",
+                     absl::StrCat("template cannot be combined with ", absl::StrJoin(conflicts, ", "),
+                                  ": a templated object names its secrets inside the template "
+                                  "({{ with secret \"PATH\" }}...{{ end }}) and writes what it renders"));
+  }
+  if (absl::Status s = ValidateVaultNamespace("vaultNamespace", object.vault_namespace); !s.ok()) {
+    problems->Object(index, name, "vaultNamespace", std::string(s.message()));
+  }
+  if (!object.parsed_template.has_value()) return;
+  for (const tmpl::SecretCall& call : object.parsed_template->secret_calls()) {
+    const std::string where = absl::StrCat("template: ", call.line, ":", call.column, ": secret ");
+    if (HasControlCharacter(call.path)) {
+      problems->Object(index, name, "template", absl::StrCat(where, "path contains a control character"));
+    } else if (absl::Status s = vault::CheckSecretPathStaysInApi(call.path); !s.ok()) {
+      problems->Object(index, name, "template",
+                       absl::StrCat(where, Quote(WithoutQuery(call.path)), ": ", s.message()));
+    } else if (auto path = vault::ParseSecretPath(call.path); !path.ok()) {
+      problems->Object(index, name, "template",
+                       absl::StrCat(where, Quote(WithoutQuery(call.path)), " (query not shown): ",
+                                    path.status().message()));
+    }
+  }
+}
+
 // Every problem of one object, in the order the incumbent's checks (and
 // then the newer ones) meet them.
 void ValidateObject(const SecretObject& object, size_t index, Problems* problems) {
   const std::string* name = &object.object_name;
   if (absl::Status s = ValidateObjectPath(object.object_name); !s.ok()) {
     problems->Object(index, name, "objectName", std::string(s.message()));
+  }
+  if (object.has_template) {
+    ValidateTemplatedObject(object, index, problems);
+    return;
   }
   if (object.secret_path.empty()) {
     problems->Object(index, name, "secretPath",
@@ -751,6 +805,13 @@ std::string ClassProblem::Message() const {
   if (!object.has_value()) return reason;
   if (!has_object_name) return absl::StrCat("objects[", *object, "]: ", reason);
   return absl::StrCat(Describe(*object, object_name), ": ", reason);
+}
+
+tmpl::Limits TemplateLimits() {
+  tmpl::Limits limits;
+  limits.max_template_bytes = 64 << 10;
+  limits.max_output_bytes = 1 << 20;
+  return limits;
 }
 
 absl::StatusOr<OutputShape> ParseOutputShape(const std::string& text) {

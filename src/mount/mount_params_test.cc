@@ -469,5 +469,134 @@ TEST(MountParamsTest, CheckClassParametersListsEveryProblemFirstAsTheDaemonSaysI
   EXPECT_TRUE(CheckClassParameters(Base()).empty());
 }
 
+// A class whose objects are `yaml`, for the template tests.
+std::map<std::string, std::string> WithObjects(const std::string& yaml) {
+  return {{"roleName", "app"}, {"objects", yaml}};
+}
+
+// Every problem CheckClassParameters finds in `yaml`, as the daemon's messages.
+std::vector<std::string> Problems(const std::string& yaml) {
+  std::vector<std::string> messages;
+  for (const ClassProblem& p : CheckClassParameters(WithObjects(yaml))) messages.push_back(p.Message());
+  return messages;
+}
+
+TEST(MountParamsTest, ATemplateIsParsedWithTheObjects) {
+  auto params = Parse(WithObjects(R"(
+- objectName: config/db.env
+  filePermission: 0640
+  vaultNamespace: team-a
+  reuseLease: false
+  template: |
+    {{- with secret "database/creds/app" }}
+    DB_USER={{ .Data.username }}
+    {{- end }}
+    {{ with secret "pki/issue/web" "common_name=web.example.com" "ttl=24h" }}{{ .Data.certificate }}{{ end }}
+- {objectName: plain, secretPath: kv/x}
+)"));
+  ASSERT_TRUE(params.ok()) << params.status();
+  const SecretObject& object = params->objects[0];
+  ASSERT_TRUE(object.IsTemplated());
+  EXPECT_THAT(object.template_text, HasSubstr("DB_USER="));
+  EXPECT_EQ(object.file_permission, 0640u);
+  EXPECT_EQ(object.vault_namespace, "team-a");
+  EXPECT_FALSE(object.reuse_lease);
+  EXPECT_TRUE(object.secret_path.empty());
+  const auto& calls = object.parsed_template->secret_calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].path, "database/creds/app");
+  EXPECT_EQ(calls[1].args, (std::vector<std::pair<std::string, std::string>>{{"common_name", "web.example.com"},
+                                                                                {"ttl", "24h"}}));
+  EXPECT_EQ(object.parsed_template->limits().max_template_bytes, 64u << 10);
+  EXPECT_EQ(object.parsed_template->limits().max_output_bytes, 1u << 20);
+  EXPECT_FALSE(params->objects[1].IsTemplated());
+}
+
+TEST(MountParamsTest, ATemplateWithFieldsOfASecretPathObjectIsAProblemNamingThem) {
+  EXPECT_THAT(Problems(R"(
+- objectName: a
+  template: '{{ with secret "kv/x" }}{{ .Data.k }}{{ end }}'
+  secretPath: kv/x
+  secretKey: k
+  method: PUT
+  secretArgs: {a: b}
+  encoding: base64
+  output: data
+)"),
+              ::testing::ElementsAre(
+                  "objects[0] (objectName \"a\"): template cannot be combined with secretPath, secretKey, method, "
+                  "secretArgs, encoding, output: a templated object names its secrets inside the template "
+                  "({{ with secret \"PATH\" }}...{{ end }}) and writes what it renders"));
+  EXPECT_THAT(Problems("- {objectName: a, template: 'x', encoding: hex}"),
+              ::testing::ElementsAre(HasSubstr("template cannot be combined with encoding:")));
+}
+
+TEST(MountParamsTest, TemplateErrorsNameTheObjectAndThePosition) {
+  EXPECT_THAT(Problems("- objectName: env\n  template: |\n    ok\n    {{ env \"HOME\" }}\n"),
+              ::testing::ElementsAre(AllOf(HasSubstr("objects[0] (objectName \"env\"): template: 2:4: function "
+                                                     "\"env\" is refused"))));
+  EXPECT_THAT(Problems("- objectName: dyn\n  template: '{{ $p := \"kv/x\" }}{{ secret $p }}'\n"),
+              ::testing::ElementsAre(
+                  AllOf(HasSubstr("objects[0] (objectName \"dyn\"): template: 1:"),
+                        HasSubstr("argument 1 of secret must be a string literal, not $p"))));
+  EXPECT_THAT(Problems("- {objectName: nope, template: '{{ nosuch 1 }}'}"),
+              ::testing::ElementsAre(HasSubstr("objects[0] (objectName \"nope\"): template: 1:4: function \"nosuch\" "
+                                               "not defined")));
+  EXPECT_THAT(Problems("- objectName: list\n  template: [a]\n"),
+              ::testing::ElementsAre("objects[0]: field template must be a string"));
+  const std::string big = absl::StrCat("- objectName: big\n  template: '", std::string((64 << 10) + 1, 'x'), "'\n");
+  ParseOptions unlimited;
+  unlimited.max_objects_bytes = 0;
+  const auto problems = CheckClassParameters(WithObjects(big), unlimited);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0].Message(), HasSubstr("objects[0] (objectName \"big\"): template: the template is 65537 bytes; the limit is 64 KiB"));
+}
+
+TEST(MountParamsTest, SecretPathsInATemplateFollowTheSecretPathRules) {
+  EXPECT_THAT(Problems(R"(
+- objectName: a
+  template: |
+    {{ with secret "secret/data/ok" }}{{ end }}
+    {{ with secret "secret/../sys/raw" }}{{ end }}
+    {{ with secret "kv/x?token=CANARY%zz" }}{{ end }}
+    {{ with secret "kv/\nx" }}{{ end }}
+)"),
+              ::testing::ElementsAre(
+                  HasSubstr("objects[0] (objectName \"a\"): template: 2:9: secret \"secret/../sys/raw\": "),
+                  AllOf(HasSubstr("objects[0] (objectName \"a\"): template: 3:9: secret \"kv/x\" (query not shown): "),
+                        ::testing::Not(HasSubstr("CANARY"))),
+                  "objects[0] (objectName \"a\"): template: 4:9: secret path contains a control character"));
+}
+
+TEST(MountParamsTest, ATemplateWithoutSecretsOrEmptyIsAStaticFile) {
+  auto params = Parse(WithObjects("- {objectName: a, template: ''}\n- {objectName: b, template: 'static'}\n"));
+  ASSERT_TRUE(params.ok()) << params.status();
+  EXPECT_TRUE(params->objects[0].IsTemplated());
+  EXPECT_TRUE(params->objects[0].parsed_template->secret_calls().empty());
+  EXPECT_TRUE(params->objects[1].IsTemplated());
+}
+
+TEST(MountParamsTest, TheObjectsCacheKeepsTemplatesParsed) {
+  ObjectsCache cache(4 << 20);
+  const std::string objects = "- {objectName: a, template: '{{ with secret \"kv/x\" }}{{ .Data.k }}{{ end }}'}\n";
+  ParseOptions options;
+  options.objects_cache = &cache;
+  auto attributes = Base();
+  attributes["objects"] = objects;
+  auto first = ParseMountRequest(Attributes(attributes), "null", "/t", "420", options);
+  auto second = ParseMountRequest(Attributes(attributes), "null", "/t", "420", options);
+  ASSERT_TRUE(first.ok() && second.ok()) << first.status();
+  EXPECT_EQ(cache.entries(), 1u);
+  ASSERT_TRUE(second->objects[0].IsTemplated());
+  EXPECT_EQ(second->objects[0].parsed_template->secret_calls()[0].path, "kv/x");
+  // A refused function is never cached, and fails every time.
+  attributes["objects"] = "- {objectName: a, template: '{{ file \"/etc/passwd\" }}'}\n";
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_THAT(ParseMountRequest(Attributes(attributes), "null", "/t", "420", options).status().message(),
+                HasSubstr("function \"file\" is refused"));
+  }
+  EXPECT_EQ(cache.entries(), 1u);
+}
+
 }  // namespace
 }  // namespace vcp::mount

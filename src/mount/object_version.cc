@@ -12,8 +12,8 @@
 namespace vcp::mount {
 namespace {
 
-// The incumbent's config JSON, with the fields beyond it (issue #13) only
-// when an object sets them: an object that does not has the version it
+// The incumbent's config JSON, with the fields beyond it (issues #12 and
+// #13) only when an object sets them: an object that does not has the version it
 // always had. `object_name` is the file's id: the objectName, or
 // objectName/<key> for a file of an output: files object.
 std::string ConfigJson(const SecretObject& o, std::string_view object_name) {
@@ -24,6 +24,7 @@ std::string ConfigJson(const SecretObject& o, std::string_view object_name) {
       ",\"FilePermission\":", o.file_permission, ",\"Encoding\":", GoJsonQuote(o.encoding));
   if (o.output.has_value()) absl::StrAppend(&json, ",\"Output\":", GoJsonQuote(OutputShapeName(*o.output)));
   if (!o.vault_namespace.empty()) absl::StrAppend(&json, ",\"VaultNamespace\":", GoJsonQuote(o.vault_namespace));
+  if (o.IsTemplated()) absl::StrAppend(&json, ",\"Template\":", GoJsonQuote(o.template_text));
   json += "}";
   return json;
 }

@@ -88,5 +88,26 @@ TEST(ObjectVersionTest, EachFileOfAFilesObjectHasItsOwnVersion) {
   EXPECT_EQ(signer.SignFile(o, "conf", "x"), signer.Sign(o, "x"));
 }
 
+TEST(ObjectVersionTest, ATemplatedObjectSignsItsTemplateAndOnlyItHasOne) {
+  const std::string key(32, 'k');
+  const VersionSigner signer(key);
+  auto objects = ParseObjects("- {objectName: t, template: 'a={{ 1 }}'}\n- {objectName: u, template: 'a={{ 2 }}'}\n");
+  ASSERT_TRUE(objects.ok()) << objects.status();
+  SecretObject templated = (*objects)[0];
+  const std::string expected_message =
+      R"({"ObjectName":"t","SecretPath":"","SecretKey":"","Method":"","SecretArgs":null,"FilePermission":0,"Encoding":"","Template":"a={{ 1 }}"})"
+      "a=1";
+  unsigned char digest[32];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), 32, reinterpret_cast<const unsigned char*>(expected_message.data()),
+       expected_message.size(), digest, &length);
+  EXPECT_EQ(signer.Sign(templated, "a=1"), EncodeBase64Url(std::string(reinterpret_cast<char*>(digest), length)));
+  // The same bytes from another template are another version.
+  SecretObject other = (*objects)[1];
+  other.object_name = "t";
+  EXPECT_NE(signer.Sign(other, "a=1"), signer.Sign(templated, "a=1"));
+  EXPECT_NE(signer.Sign(templated, "a=2"), signer.Sign(templated, "a=1"));
+}
+
 }  // namespace
 }  // namespace vcp::mount

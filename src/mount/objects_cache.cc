@@ -9,6 +9,13 @@ namespace {
 // Bytes a string owns beyond its own object (short strings own none).
 size_t Heap(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
 
+// Memory of a parsed template per byte of its text: its own copy of the
+// text plus the tree. Measured (glibc, x86-64): 18-28 bytes for templates
+// of fields, calls and conditions, up to 126 for a text of nothing but
+// operands (`{{ print . . . }}`); the bound is taken, so the cache stays
+// within its budget whatever the templates.
+constexpr size_t kTemplateBytesPerTextByte = 128;
+
 }  // namespace
 
 ObjectsCache::ObjectsCache(size_t max_bytes) : max_bytes_(max_bytes) {}
@@ -17,7 +24,8 @@ size_t ObjectsCache::Cost(const std::string& yaml_text, const std::vector<Secret
   size_t cost = sizeof(Entry) + 64 /* list node, index entry */ + yaml_text.size();
   for (const SecretObject& o : objects) {
     cost += sizeof(SecretObject) + Heap(o.object_name) + Heap(o.secret_path) + Heap(o.secret_key) +
-            Heap(o.method) + Heap(o.encoding) + Heap(o.vault_namespace);
+            Heap(o.method) + Heap(o.encoding) + Heap(o.vault_namespace) + Heap(o.template_text);
+    if (o.parsed_template.has_value()) cost += kTemplateBytesPerTextByte * o.template_text.size();
     if (o.secret_args.has_value()) cost += JsonMemoryBytes(*o.secret_args);
   }
   return cost;

@@ -51,5 +51,21 @@ TEST(ObjectsCacheTest, ErrorsAreNotCachedAndZeroDisablesTheCache) {
   EXPECT_EQ(off.entries(), 0u);
 }
 
+TEST(ObjectsCacheTest, TemplatesAreKeptParsedAndCountedAtTheirTreesBound) {
+  ObjectsCache cache(1 << 20);
+  const std::string small = "- {objectName: t, template: '{{ with secret \"kv/a\" }}{{ .Data.k }}{{ end }}'}\n";
+  ASSERT_TRUE(cache.Get(small).ok());
+  EXPECT_EQ(cache.entries(), 1u);
+  const auto cached = cache.Get(small);
+  ASSERT_TRUE(cached.ok());
+  ASSERT_TRUE((*cached)[0].IsTemplated());
+  EXPECT_EQ((*cached)[0].parsed_template->secret_calls()[0].path, "kv/a");
+  EXPECT_GE(cache.bytes(), 128u * 41) << "the tree's bound, not just the text";
+  // 2 KiB of template may take 256 KiB parsed: more than an eighth of 1 MiB.
+  const std::string large = absl::StrCat("- {objectName: t, template: '", std::string(2048, 'x'), "'}\n");
+  ASSERT_TRUE(cache.Get(large).ok());
+  EXPECT_EQ(cache.entries(), 1u);
+}
+
 }  // namespace
 }  // namespace vcp::mount

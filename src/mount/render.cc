@@ -12,6 +12,33 @@ absl::Status WithPrefix(const absl::Status& status, const std::string& prefix) {
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
 }
 
+// The prefix of a failed read's error: the path without its query string,
+// which may carry credentials.
+std::string ReadPrefix(const SecretObject& object, const std::string& path) {
+  return absl::StrCat("couldn't read secret ", QuoteShortened(object.object_name), " from Vault path ",
+                      QuoteShortened(WithoutQuery(path)), ": ");
+}
+
+// A templated object's file: its template executed with the answers to its
+// secret calls, in their order.
+absl::StatusOr<std::string> RenderTemplate(const SecretObject& object, absl::Span<const size_t> answers,
+                                           const std::vector<ReadOutcome>& reads) {
+  const std::vector<tmpl::SecretCall>& calls = object.parsed_template->secret_calls();
+  std::vector<const nlohmann::json*> secrets;
+  secrets.reserve(calls.size());
+  for (size_t j = 0; j < calls.size(); ++j) {
+    const ReadOutcome& read = reads[answers[j]];
+    if (!read.envelope.ok()) return WithPrefix(read.envelope.status(), ReadPrefix(object, calls[j].path));
+    secrets.push_back(&*read.envelope);
+  }
+  absl::StatusOr<std::string> rendered = object.parsed_template->Execute(secrets);
+  if (!rendered.ok()) {
+    return WithPrefix(rendered.status(), absl::StrCat("couldn't render ", QuoteShortened(object.object_name),
+                                                      " from its template: template: "));
+  }
+  return rendered;
+}
+
 }  // namespace
 
 absl::StatusOr<RenderedMount> RenderMount(const MountParams& params, const ReadPlan& plan,
@@ -21,14 +48,20 @@ absl::StatusOr<RenderedMount> RenderMount(const MountParams& params, const ReadP
   rendered.versions.reserve(params.objects.size());
   for (size_t i = 0; i < params.objects.size(); ++i) {
     const SecretObject& object = params.objects[i];
-    const ReadOutcome& read = reads[plan.read_of_object[i]];
-    // The path without its query string, which may carry credentials.
-    const std::string prefix = absl::StrCat("couldn't read secret ", QuoteShortened(object.object_name),
-                                            " from Vault path ", QuoteShortened(WithoutQuery(object.secret_path)),
-                                            ": ");
-    if (!read.envelope.ok()) return WithPrefix(read.envelope.status(), prefix);
-    absl::StatusOr<std::vector<RenderedFile>> files = RenderObjectFiles(object, *read.envelope);
-    if (!files.ok()) return WithPrefix(files.status(), prefix);
+    const absl::Span<const size_t> answers = plan.ReadsOf(i);
+    absl::StatusOr<std::vector<RenderedFile>> files;
+    if (object.IsTemplated()) {
+      absl::StatusOr<std::string> contents = RenderTemplate(object, answers, reads);
+      if (!contents.ok()) return contents.status();
+      files.emplace();
+      files->push_back({object.object_name, *std::move(contents)});
+    } else {
+      const ReadOutcome& read = reads[answers[0]];
+      const std::string prefix = ReadPrefix(object, object.secret_path);
+      if (!read.envelope.ok()) return WithPrefix(read.envelope.status(), prefix);
+      files = RenderObjectFiles(object, *read.envelope);
+      if (!files.ok()) return WithPrefix(files.status(), prefix);
+    }
     // filePermission applies to every file an object writes.
     const uint32_t mode = object.file_permission != 0 ? object.file_permission : params.default_mode;
     for (RenderedFile& file : *files) {

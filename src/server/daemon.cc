@@ -14,20 +14,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "vcp/config/version.h"
-#include "vcp/http/curl_transport.h"
-#include "vcp/kube/hmac_key_store.h"
-#include "vcp/kube/kube_client.h"
-#include "vcp/kube/token_requester.h"
-#include "vcp/mount/mounter.h"
-#include "vcp/mount/objects_cache.h"
 #include "vcp/server/health_server.h"
+#include "vcp/server/provider_core.h"
 #include "vcp/server/provider_service.h"
-#include "vcp/util/random.h"
 #include "vcp/util/status_macros.h"
 #include "vcp/util/clock.h"
 #include "vcp/util/env.h"
-#include "vcp/util/metrics.h"
-#include "vcp/vault/address_policy.h"
 
 namespace vcp::server {
 namespace {
@@ -112,83 +104,12 @@ void BlockShutdownSignals() {
 }
 
 absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds grace) {
-  // Declared first, so destroyed last: everything below schedules on the
-  // clock or sends through the transport, and both are stopped explicitly
-  // (ending or dropping every callback) before the rest is destroyed.
-  SystemClock clock;
-  Metrics metrics;
-  http::CurlTransport transport(
-      clock, http::CurlTransportOptions{.max_ca_cache_bytes = static_cast<size_t>(config.max_ca_cache_bytes)});
-  struct StopCallbacks {
-    SystemClock& clock;
-    http::CurlTransport& transport;
-    ~StopCallbacks() {
-      transport.Shutdown();
-      clock.Shutdown();
-    }
-  };
-  mount::ObjectsCache objects_cache(static_cast<size_t>(config.objects_cache_bytes));
-
-  // Kubernetes: the TokenRequest fallback and the HMAC key Secret. Outside a
-  // cluster both degrade (no fallback; a per-process key) with one warning.
-  std::unique_ptr<kube::KubeClient> kube_client;
-  auto kube_config = kube::LoadInClusterConfig(ProcessEnv, config.kubernetes_service_account_dir);
-  if (kube_config.ok()) {
-    kube_client = std::make_unique<kube::KubeClient>(transport, clock, *kube_config);
-  } else {
-    spdlog::warn("not using the Kubernetes API ({}): pods need a token from the CSI driver's tokenRequests, "
-                 "and object versions use a per-process key (they change when the provider restarts)",
-                 std::string(kube_config.status().message()));
-  }
-  kube::HmacKeyStore version_keys(kube_client.get(), clock, config.hmac_secret_name, RandomKey(),
-                                  config.hmac_key_check_interval);
-  // Warm the key, so that the first Mount does not wait for it.
-  if (kube_client) version_keys.Key(clock.Now() + std::chrono::seconds(10), [](absl::StatusOr<std::string>) {});
-
-  mount::MounterOptions options;
-  options.default_connection = config.vault;
-  options.default_auth_mount = config.vault_mount;
-  options.retry.max_retries = config.vault_max_retries;
-  options.lease_reuse = config.lease_reuse;
-  options.max_concurrent_mounts = config.max_concurrent_mounts;
-  options.allow_class_tls_settings = config.allow_class_tls_settings;
-  if (config.allowed_vault_addrs.empty()) {
-    spdlog::warn("-allowed-vault-addrs is empty: a SecretProviderClass, or a pod's volumeAttributes, may name "
-                 "any Vault address, and the provider will send pods' service-account tokens there; set it "
-                 "to the Vault addresses this cluster uses (docs/security.md)");
-  } else {
-    VCP_ASSIGN_OR_RETURN(options.address_policy,
-                         vault::AddressPolicy::AllowOnly({config.vault.address, config.allowed_vault_addrs},
-                                                         "-allowed-vault-addrs"));
-  }
-  options.max_concurrent_mounts_per_vault = config.max_concurrent_mounts_per_vault;
-  options.max_mount_response_bytes = static_cast<size_t>(config.max_mount_response_bytes);
-  options.max_total_response_bytes = static_cast<size_t>(config.max_total_response_bytes);
-  options.max_lease_cache_bytes = static_cast<size_t>(config.max_lease_cache_bytes);
-  options.parse = mount::ParseOptions{.max_objects_bytes = static_cast<size_t>(config.max_objects_bytes),
-                                      .objects_cache = &objects_cache};
-  options.auth.cache_size = config.cache_size;
-  options.auth.idle_timeout = config.session_idle_timeout;
-  options.auth.revoke_tokens = config.revoke_tokens;
-  options.auth.share_tokens = config.share_tokens;
-  options.auth.share_jwt_tokens = config.share_jwt_tokens;
-  options.read_cache_ttl = config.read_cache_ttl;
-  options.max_read_cache_bytes = static_cast<size_t>(config.max_read_cache_bytes);
-  options.version_key = [&version_keys](Deadline deadline, Callback<std::string> done) {
-    version_keys.Key(deadline, std::move(done));
-  };
-  if (kube_client && config.token_request_fallback) {
-    options.auth.request_token = [client = kube_client.get()](const mount::PodInfo& pod, const std::string& audience,
-                                                               Deadline deadline, Callback<std::string> done) {
-      kube::RequestPodToken(*client, {pod.ns, pod.name, pod.uid, pod.service_account}, audience, deadline,
-                            std::move(done));
-    };
-  } else if (kube_client) {
-    options.auth.no_token_request_reason = "the TokenRequest fallback is off (-token-request-fallback=false)";
-  }
-  mount::Mounter mounter(mount::MounterServices{&transport, &clock, &metrics}, options);
-  const StopCallbacks stop_callbacks{clock, transport};  // before the Mounter goes
-  ProviderService service(mounter, clock, metrics);
+  // Declared first, so destroyed last: it stops the transport and the clock
+  // (ending or dropping every callback) before the Mounter and the rest go.
+  VCP_ASSIGN_OR_RETURN(std::unique_ptr<ProviderCore> core, ProviderCore::Create(config, ProcessEnv));
+  SystemClock& clock = core->clock();
+  mount::Mounter& mounter = core->mounter();
+  ProviderService service(mounter, clock, core->metrics());
 
   if (absl::Status s = CheckSocketDirectory(config.endpoint); !s.ok()) return s;
 
@@ -230,7 +151,7 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   const SocketIdentity socket_identity = IdentifySocket(config.endpoint);
 
   std::atomic<bool> ready{true};
-  HealthServer health(ready, metrics);
+  HealthServer health(ready, core->metrics());
   auto health_address = health.Start(config.health_addr);
   if (!health_address.ok()) {
     server->Shutdown();

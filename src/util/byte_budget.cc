@@ -15,10 +15,15 @@ ByteBudget::~ByteBudget() {
 }
 
 absl::Status ByteBudget::Take(size_t bytes) {
-  const size_t before = used_.fetch_add(bytes, std::memory_order_relaxed);
-  if (limit_ != 0 && (before + bytes > limit_ || before + bytes < before)) {
-    used_.fetch_sub(bytes, std::memory_order_relaxed);
-    return absl::ResourceExhaustedError(exhausted_);
+  if (limit_ == 0) {
+    used_.fetch_add(bytes, std::memory_order_relaxed);
+  } else {
+    // Added only when it fits, so that used() is never over the limit, not
+    // even while a refused taker would take its bytes back.
+    size_t before = used_.load(std::memory_order_relaxed);
+    do {
+      if (before + bytes > limit_ || before + bytes < before) return absl::ResourceExhaustedError(exhausted_);
+    } while (!used_.compare_exchange_weak(before, before + bytes, std::memory_order_relaxed));
   }
   if (parent_ != nullptr) {
     if (absl::Status s = parent_->Take(bytes); !s.ok()) {

@@ -68,6 +68,7 @@ bool SetupLogging(const std::string& level, const std::string& format) {
       {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
       {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
       {"error", spdlog::level::err},   {"off", spdlog::level::off}};
+  spdlog::drop("vault-csi-provider");  // a second call replaces the logger
   auto logger = spdlog::stderr_logger_mt("vault-csi-provider");
   logger->set_formatter(NewFormatter(format));
   spdlog::set_default_logger(logger);

@@ -26,25 +26,13 @@ using ::testing::HasSubstr;
 
 class DaemonE2eTest : public E2eTest {};
 
-// Runs a shell command; returns its standard output (and its exit code).
-std::string RunCommand(const std::string& command, int* exit_code = nullptr) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  const int status = pclose(pipe);
-  if (exit_code != nullptr) *exit_code = WEXITSTATUS(status);
-  return out;
-}
-
 std::string RunBinary(const std::string& args, int* exit_code) {
-  return RunCommand(absl::StrCat(VCP_PROVIDER_BINARY, " ", args, " 2>&1"), exit_code);
+  return RunShell(absl::StrCat(VCP_PROVIDER_BINARY, " ", args, " 2>&1"), exit_code);
 }
 
 TEST_F(DaemonE2eTest, VersionNamesTheGitCommitItWasBuiltFrom) {
   // The test binary and the provider are built from the same checkout.
-  std::string head = RunCommand(absl::StrCat("git -C ", VCP_SOURCE_DIR, " rev-parse HEAD 2>/dev/null"));
+  std::string head = RunShell(absl::StrCat("git -C ", VCP_SOURCE_DIR, " rev-parse HEAD 2>/dev/null"));
   if (head.empty()) GTEST_SKIP() << "not a git checkout";
   head.pop_back();  // newline
   int code = 0;

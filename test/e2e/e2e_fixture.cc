@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <sstream>
 
@@ -37,6 +38,17 @@ std::string MountOutcome::Version(const std::string& id) const {
     if (v.id() == id) return v.version();
   }
   return "";
+}
+
+std::string RunShell(const std::string& command, int* exit_code) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = pclose(pipe);
+  if (exit_code != nullptr) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
 }
 
 std::string ScrapeMetrics(const std::string& host_port) {

@@ -49,6 +49,10 @@ struct MountOutcome {
   std::string Version(const std::string& id) const;
 };
 
+// Runs `command` with /bin/sh and returns its standard output; its exit
+// status goes to `*exit_code` (-1 when it did not exit normally).
+std::string RunShell(const std::string& command, int* exit_code = nullptr);
+
 // GET /metrics from the provider's health address ("host:port"); "" on failure.
 std::string ScrapeMetrics(const std::string& host_port);
 

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "e2e/e2e_fixture.h"
 
 namespace vcp::testing {
 namespace {
@@ -35,12 +36,7 @@ Result RunProvider(const std::vector<std::string>& args, const std::string& stdi
   const std::string command = absl::StrCat(VCP_PROVIDER_BINARY, " ", absl::StrJoin(quoted, " "),
                                            stdin_file.empty() ? " </dev/null" : " <" + stdin_file, " 2>&1");
   Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.out.append(buffer, n);
-  const int status = pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = RunShell(command, &result.code);
   return result;
 }
 

@@ -147,4 +147,13 @@ std::string CertificateCommonName(const std::string& cert_pem) {
   return buffer;
 }
 
+bool PrivateKeyMatchesCertificate(const std::string& cert_pem, const std::string& key_pem) {
+  X509* cert = ReadCert(cert_pem);
+  EVP_PKEY* key = ReadKey(key_pem);
+  const bool match = cert != nullptr && key != nullptr && X509_check_private_key(cert, key) == 1;
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  return match;
+}
+
 }  // namespace vcp::testing

@@ -36,4 +36,8 @@ void WriteFile(const std::string& path, const std::string& text);
 // The common name of a PEM certificate, or "" if it does not parse.
 std::string CertificateCommonName(const std::string& cert_pem);
 
+// Whether the PEM private key `key_pem` is the key of the PEM certificate
+// `cert_pem` (the first one in the text); false when either does not parse.
+bool PrivateKeyMatchesCertificate(const std::string& cert_pem, const std::string& key_pem);
+
 }  // namespace vcp::testing

@@ -432,12 +432,24 @@ Reply VaultDouble::Route(const std::string& method, const std::string& full_path
   if (token == tokens_.end() || (!token->second.root && token->second.expires <= Clock::now())) {
     return InvalidToken();
   }
-  if (world == worlds_.end() || (!token->second.root && token->second.ns != ns)) return PermissionDenied();
+  // A token reaches its own namespace and, as in Vault, its children: the
+  // request's final path is the namespace header plus the path (vault-api.md
+  // §3.1), checked against the token's policies from its own namespace.
+  const Token& caller = token->second;
+  const bool from_parent = !caller.root && caller.ns != ns &&
+                           (caller.ns.empty() ? !ns.empty() : absl::StartsWith(ns, caller.ns + "/"));
+  if (world == worlds_.end() || (!caller.root && caller.ns != ns && !from_parent)) return PermissionDenied();
   if (absl::StartsWith(path, "sys/internal/ui/mounts/") && method == "GET") {
-    return UiMount(world->second, token->second, path.substr(23));
+    return UiMount(world->second, caller, path.substr(23));
   }
-  if (!Allowed(world->second, token->second, path)) return PermissionDenied();
-  return Logical(world->second, token->second, method, path, query, body);
+  if (from_parent) {
+    const std::string relative = absl::StrCat(caller.ns.empty() ? ns : ns.substr(caller.ns.size() + 1), "/", path);
+    auto home = worlds_.find(caller.ns);
+    if (home == worlds_.end() || !Allowed(home->second, caller, relative)) return PermissionDenied();
+  } else if (!Allowed(world->second, caller, path)) {
+    return PermissionDenied();
+  }
+  return Logical(world->second, caller, method, path, query, body);
 }
 
 Reply VaultDouble::UiMount(const World& world, const Token& token, const std::string& path) {
@@ -796,7 +808,9 @@ nlohmann::json DemoSeed() {
         {"jwt",
          {{"type", "jwt"},
           {"roles", {{"app", {{"bound_audiences", {"https://vault.example.com"}}, {"user_claim", "sub"}, {"token_policies", {"app"}}}}}}}}}},
-      {"policies", {{"app", {"secret/data/*", "kv/*", "pki/issue/*", "database/creds/*"}}, {"broad", {"secret/*"}}}},
+      // "team-a/secret/data/*": a root token of the role may read team-a's KV v2 (an object's own vaultNamespace).
+      {"policies", {{"app", {"secret/data/*", "kv/*", "pki/issue/*", "database/creds/*", "team-a/secret/data/*"}},
+                    {"broad", {"secret/*"}}}},
       {"mounts",
        {{"secret", {{"type", "kv-v2"}}},
         {"kv", {{"type", "kv-v1"}}},

@@ -175,5 +175,23 @@ TEST_F(VaultDoubleTest, LeasesAreRevokedWithTheirToken) {  // checklist 3: lease
   EXPECT_EQ(vault_->ActiveLeases(), 0) << "an expired token's leases are revoked too";
 }
 
+TEST_F(VaultDoubleTest, AParentNamespacesTokenReadsAChildWithItsOwnPolicies) {  // §3.1
+  auto login = Call("POST", "/v1/auth/kubernetes/login", Login());
+  const std::string root_token = nlohmann::json::parse(login.body)["auth"]["client_token"];
+  auto child = Call("GET", "/v1/secret/data/app", "", {{"x-vault-token", root_token}, {"x-vault-namespace", "team-a"}});
+  ASSERT_EQ(child.status, 200) << child.body;
+  EXPECT_EQ(nlohmann::json::parse(child.body)["data"]["data"]["username"], "team-a-user");
+  // The root namespace's policy grants team-a/secret/data/*, not team-a/kv/*.
+  EXPECT_EQ(Call("GET", "/v1/kv/app", "", {{"x-vault-token", root_token}, {"x-vault-namespace", "team-a"}}).status,
+            403);
+  // A child's token never reaches its parent.
+  auto team = Call("POST", "/v1/auth/kubernetes/login", Login(), {{"x-vault-namespace", "team-a"}});
+  const std::string team_token = nlohmann::json::parse(team.body)["auth"]["client_token"];
+  EXPECT_EQ(Call("GET", "/v1/secret/data/app", "", {{"x-vault-token", team_token}}).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/secret/data/app", "", {{"x-vault-token", team_token}, {"x-vault-namespace", "team-a"}})
+                .status,
+            200);
+}
+
 }  // namespace
 }  // namespace vcp::testing

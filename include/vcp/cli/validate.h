@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <istream>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -38,10 +39,21 @@ struct ManifestProblem {
   std::string Line() const;
 };
 
+// A SecretProviderClass for this provider found in a manifest.
+struct ManifestClass {
+  std::string name;  // metadata.name
+  std::string ns;    // metadata.namespace; "" when not set
+  size_t document = 0;  // 1-based YAML document in the file
+  // spec.parameters whose keys and values are scalars, as the strings
+  // Kubernetes would hold (non-strings are problems in the report).
+  std::map<std::string, std::string> parameters;
+};
+
 // What ValidateManifest found in one file.
 struct ManifestReport {
   std::vector<ManifestProblem> problems;
   size_t classes = 0;             // SecretProviderClasses checked
+  std::vector<ManifestClass> found;  // the classes checked, in file order
   std::vector<std::string> notes;  // classes skipped (another provider), one line each
 };
 
@@ -55,7 +67,8 @@ struct ManifestReport {
 // `options` names (allowed Vault addresses, class TLS settings). A text over
 // options.max_file_bytes is one problem, not parsed; so is a YAML syntax
 // error or a nesting deeper than yaml-cpp's limit. Anchors and aliases are
-// never expanded beyond the fixed paths read here.
+// never expanded beyond the fixed paths read here. Every class checked is
+// also listed in `found`, with its parameters (for `mount`).
 ManifestReport ValidateManifest(const std::string& file, const std::string& text,
                                 const ValidateOptions& options);
 

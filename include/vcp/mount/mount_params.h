@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "vcp/template/template.h"
 #include "vcp/vault/connection_config.h"
 
 namespace vcp::mount {
@@ -35,6 +36,11 @@ enum class OutputShape {
   kDotenv,    // one KEY='value' line per key, for a POSIX shell's `set -a; . file`
   kYaml,      // a YAML mapping
 };
+
+// The bounds every `template` is parsed and rendered with: text at most
+// 64 KiB, a rendered file at most 1 MiB, and the template engine's defaults
+// for everything else (docs/templates.md, Limits).
+tmpl::Limits TemplateLimits();
 
 // Returns the shape `text` names: exactly envelope, value, data, files, dotenv
 // or yaml. InvalidArgument `invalid output "x": use envelope, value, data,
@@ -61,6 +67,19 @@ struct SecretObject {
   // replacing the class's for this object's reads only; the login stays in
   // the class's namespace. Empty: the class's.
   std::string vault_namespace;
+  // Whether the object has a `template` field (docs/templates.md): its file
+  // is then the template rendered from the secrets it names, instead of a
+  // secretPath's answer.
+  bool has_template = false;
+  // `template` as written.
+  std::string template_text;
+  // template_text parsed with TemplateLimits() when the objects were parsed
+  // (immutable; copies share the parsed form). Set exactly when template_text
+  // is set and parses.
+  std::optional<tmpl::Template> parsed_template;
+
+  // Whether the object is rendered from a template.
+  bool IsTemplated() const { return parsed_template.has_value(); }
 
   // The shape this object writes: `output` when set, else envelope without a
   // secretKey and value with one.

@@ -20,8 +20,10 @@ class VersionSigner {
   // base64url (padded) of HMAC-SHA256(key, config JSON || content), where the
   // config JSON has the incumbent's field names and order: ObjectName,
   // SecretPath, SecretKey, Method, SecretArgs, FilePermission, Encoding;
-  // then Output and VaultNamespace only when the object sets them, so that
-  // an object without them keeps the incumbent's version.
+  // then Output, VaultNamespace and Template (the template's text) only when
+  // the object sets them, so that an object without them keeps the
+  // incumbent's version. A templated object's version therefore changes
+  // exactly when its rendered bytes or its template change.
   std::string Sign(const SecretObject& object, std::string_view content) const;
 
   // The version of one file `object` writes (mount/output_shape.h), its id

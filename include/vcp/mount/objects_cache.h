@@ -5,7 +5,9 @@
 // yaml-cpp parsing is the largest cost of a Mount without it. An LRU bounded
 // in bytes (the text, stored once, plus an estimate of the parsed objects),
 // so that distinct large texts cannot grow the process: a text larger than an
-// eighth of the budget is parsed every time and never kept.
+// eighth of the budget is parsed every time and never kept. Templates are
+// kept parsed (mount_params.h), counted at an upper bound of their tree's
+// memory, so a class with a large template is parsed on every Mount too.
 #pragma once
 
 #include <cstddef>

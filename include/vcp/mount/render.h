@@ -1,7 +1,7 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
 // The render and sign steps of a Mount: each object's file (or files, for
-// `output: files`) from the answer to its read, byte for byte as the
+// `output: files`) from the answer to its read (or its template's reads), byte for byte as the
 // incumbent writes it for the shapes it has, and each file's object version. All or nothing: the first object that fails fails the
 // Mount, and no file is returned. Pure.
 #pragma once
@@ -39,7 +39,12 @@ struct RenderedMount {
 // Renders every object of `params` from `reads` (the outcomes of `plan`'s
 // reads) and signs it with `signer`. A failed read or render is the error of
 // the Mount, prefixed "couldn't read secret <objectName> from Vault path
-// <secretPath without its query>: ", with the read's or render's code.
+// <secretPath without its query>: ", with the read's or render's code. A
+// templated object's file is its template executed with the answers to its
+// secret calls (Vault's envelopes, numbers as Vault spelled them): a failed
+// read is prefixed the same way, with the call's path; a failed execution
+// "couldn't render <objectName> from its template: template: LINE:COLUMN: ",
+// with its code (InvalidArgument, or ResourceExhausted for a limit).
 absl::StatusOr<RenderedMount> RenderMount(const MountParams& params, const ReadPlan& plan,
                                           const std::vector<ReadOutcome>& reads, const VersionSigner& signer);
 

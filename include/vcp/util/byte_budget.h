@@ -37,7 +37,8 @@ class ByteBudget {
   // discarded for a retry). REQUIRES: at most what was taken and not given back.
   void Give(size_t bytes);
 
-  // Bytes taken through this budget (and not given back) so far.
+  // Bytes taken through this budget (and not given back) so far; never more
+  // than the limit, even while other threads take.
   size_t used() const { return used_.load(std::memory_order_relaxed); }
   size_t limit() const { return limit_; }
 

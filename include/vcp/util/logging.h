@@ -14,7 +14,7 @@
 
 namespace vcp {
 
-// Sets the process-wide logger. `level` uses the incumbent's names: trace,
+// Sets the process-wide logger (a later call replaces it). `level` uses the incumbent's names: trace,
 // debug, info, warn, error, off; unknown names fall back to info (as hclog
 // does) and make this return false so the caller can warn. `format` is
 // "text" or "json" (anything else is treated as text).
