@@ -28,10 +28,10 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== ThreadSanitizer build (clang) and the concurrency, unit and Vault double tests"
 cmake --preset tsan >/dev/null
-cmake --build --preset tsan -j "$jobs" --target util_tests template_tests vault_tests config_tests kube_tests mount_tests server_tests \
-  concurrency_tests vault_double_tests
+cmake --build --preset tsan -j "$jobs" --target util_tests template_tests vault_tests config_tests kube_tests mount_tests server_tests cli_tests \
+  concurrency_tests component_tests vault_double_tests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
-  ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|double)$'
+  ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|component|double)$'
 
 echo "== libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS (default 20) each, on the seed corpora"
 FUZZ_PRESET=asan bash test/fuzz/run.sh

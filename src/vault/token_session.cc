@@ -29,6 +29,13 @@ std::string WaitTimeout(const LoginSpec& login) {
                       LoginRequest(login), ")");
 }
 
+// When a token granted `ttl_seconds` at `granted` dies in Vault: never for
+// 0 (no expiry) or a TTL out of range (treated as unknown).
+TimePoint ExpiresAt(TimePoint granted, int64_t ttl_seconds) {
+  if (ttl_seconds <= 0 || ttl_seconds > kMaxLeaseSeconds) return TimePoint::max();
+  return granted + std::chrono::seconds(ttl_seconds);
+}
+
 // A waiter's view of a flight's result: it did not log in itself.
 Callback<TokenGrant> AsFollower(Callback<TokenGrant> done) {
   return [done = std::move(done)](absl::StatusOr<TokenGrant> grant) mutable {
@@ -63,7 +70,8 @@ void TokenSession::Get(const LoginSpec& login, Deadline deadline, Callback<Token
   std::unique_lock<std::mutex> lock(mu_);
   const bool refreshing = flight_ != nullptr && !flight_->completed();
   // A fresh token, or a valid one whose renewal is already under way.
-  if (!token_.empty() && (clock_->Now() < refresh_at_ || refreshing)) {
+  const TimePoint now = clock_->Now();
+  if (!token_.empty() && (now < refresh_at_ || (refreshing && now < expires_at_))) {
     TokenGrant grant = CurrentLocked();
     lock.unlock();
     std::move(done)(std::move(grant));
@@ -75,7 +83,8 @@ void TokenSession::Get(const LoginSpec& login, Deadline deadline, Callback<Token
     flight->Wait(*clock_, deadline, WaitTimeout(login), AsFollower(std::move(done)));
     return;
   }
-  std::string renewing = renewable_ ? token_ : "";
+  // A token past its TTL cannot be renewed: Vault has revoked it.
+  std::string renewing = renewable_ && now < expires_at_ ? token_ : "";
   FlightLeader<TokenGrant> leader = LeadLocked(lock, login, "logging in to Vault", deadline, std::move(done));
   Refresh(login, deadline, std::move(renewing), false, std::move(leader));
 }
@@ -111,7 +120,9 @@ void TokenSession::Refresh(LoginSpec login, Deadline deadline, std::string renew
                          RenewalWorthKeeping(renewed->lease_duration_seconds, self->login_ttl_seconds_)) {
                        const std::optional<std::chrono::seconds> delay =
                            TokenRefreshDelay(renewed->lease_duration_seconds);
-                       self->refresh_at_ = delay.has_value() ? self->clock_->Now() + *delay : TimePoint::max();
+                       const TimePoint renewed_at = self->clock_->Now();
+                       self->refresh_at_ = delay.has_value() ? renewed_at + *delay : TimePoint::max();
+                       self->expires_at_ = ExpiresAt(renewed_at, renewed->lease_duration_seconds);
                        TokenGrant grant = self->CurrentLocked();
                        lock.unlock();
                        leader.Complete(grant);
@@ -153,6 +164,7 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    self->login_ttl_seconds_ = result->lease_duration_seconds;
                    const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(result->lease_duration_seconds);
                    self->refresh_at_ = delay.has_value() ? now + *delay : TimePoint::max();
+                   self->expires_at_ = ExpiresAt(now, result->lease_duration_seconds);
                    if (denial_relogin) self->denial_relogin_at_ = now;
                    TokenGrant grant = self->CurrentLocked();
                    grant.fresh = true;
@@ -218,6 +230,7 @@ std::optional<TokenSession::Revocable> TokenSession::TakeForRevocation() {
   Revocable revocable{*client_, std::move(token_)};
   token_.clear();
   refresh_at_ = TimePoint::max();
+  expires_at_ = TimePoint::max();
   return revocable;
 }
 

@@ -128,6 +128,24 @@ TEST_F(TokenSessionTest, ARenewableTokenIsRenewedAndCallersKeepUsingItMeanwhile)
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 1) << "the renewal's TTL counts from the renewal";
 }
 
+TEST_F(TokenSessionTest, ATokenPastItsTtlIsReplacedByALoginNeverRenewed) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, Login("tok-1", 30, true));
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, Login("tok-2", 30, true));
+  transport_.Script("POST", "/v1/auth/token/renew-self", 200, Login("tok-1", 30, true));
+  ASSERT_TRUE(GetNow().ok());
+  clock_.Advance(std::chrono::seconds(30));  // nobody asked while it could be renewed: Vault revoked it
+  transport_.Hold("/v1/auth/");
+  Pending<TokenGrant> refreshing;
+  session_->Get(login_, clock_.Now() + std::chrono::seconds(30), refreshing.Callback());
+  Pending<TokenGrant> meanwhile;
+  session_->Get(login_, clock_.Now() + std::chrono::seconds(30), meanwhile.Callback());
+  EXPECT_FALSE(meanwhile.ready()) << "a dead token is not handed out while its replacement is on the way";
+  transport_.Release();
+  EXPECT_EQ(refreshing.get()->token, "tok-2");
+  EXPECT_EQ(meanwhile.get()->token, "tok-2");
+  EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/renew-self"), 0);
+}
+
 TEST_F(TokenSessionTest, ARenewalCappedNearTheMaxTtlIsReplacedByALogin) {
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, Login("tok-1", 30, true));
   transport_.Script("POST", "/v1/auth/kubernetes/login", 200, Login("tok-2", 30, true));

@@ -95,10 +95,16 @@ TEST_F(DaemonE2eTest, InFlightMountFinishesDuringShutdown) {
   auto pending = std::async(std::launch::async, [&] {
     return Send(Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}"));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Once the read is at Vault (held there for 400 ms), the signal.
+  for (int i = 0; i < 2000 && vault_->Count("GET /v1/secret/data/app") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(vault_->Count("GET /v1/secret/data/app"), 1);
   provider.Signal(SIGINT);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/ready"), 503) << "not ready while draining";
+  int ready = 200;
+  for (int i = 0; i < 300 && ready == 200; ++i) ready = HttpGetStatus(provider.health_address(), "/health/ready");
+  EXPECT_EQ(ready, 503) << "not ready while draining";
+  EXPECT_EQ(pending.wait_for(std::chrono::seconds(0)), std::future_status::timeout) << "the Mount is still at Vault";
   EXPECT_EQ(HttpGetStatus(provider.health_address(), "/health/live"), 200);
   const int exit_code = provider.Stop(SIGINT);
   auto out = pending.get();

@@ -1,7 +1,8 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 //
-// End to end: Vault token lifetimes are invisible to Mounts, and a policy
-// denial does not turn into a login storm.
+// End to end: a policy denial does not turn into a login storm, and tokens
+// are revoked as -revoke-tokens promises. (Token lifetimes, which depend on
+// the clock, are tested on a fake one: test/component/token_lifetime_test.cc.)
 #include <gmock/gmock.h>
 
 #include <thread>
@@ -12,21 +13,6 @@ namespace vcp::testing {
 namespace {
 
 class TokenLifecycleE2eTest : public E2eTest {};
-
-TEST_F(TokenLifecycleE2eTest, TokenIsRenewedBeforeItExpires) {
-  StartProvider();
-  auto mount = Mount("- {objectName: a, secretPath: secret/data/app, secretKey: username}");
-  mount.parameters["roleName"] = "short-ttl";  // tokens live 3 s
-  ASSERT_TRUE(Send(mount).status.ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // past two thirds of the TTL
-  ASSERT_TRUE(Send(mount).status.ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // the original TTL has run out
-  auto out = Send(mount);
-  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
-  EXPECT_EQ(vault_->Count("login"), 1);
-  EXPECT_EQ(vault_->Count("POST /v1/auth/token/renew-self"), 2);
-  EXPECT_EQ(vault_->Count("GET /v1/secret/data/app"), 3) << "no read was refused for an expired token";
-}
 
 // The promise (docs/architecture.md, "Read"): a 403 on a cached token gets one
 // re-login and one retry, at most once per pod per 5 minutes; a denial right

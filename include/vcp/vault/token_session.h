@@ -135,6 +135,7 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
   bool renewable_ = false;                   // guarded by mu_
   int64_t login_ttl_seconds_ = 0;            // TTL the login granted; guarded by mu_
   TimePoint refresh_at_ = TimePoint::max();  // renew or log in again from here on; guarded by mu_
+  TimePoint expires_at_ = TimePoint::max();  // past it the token is dead: log in, never renew; guarded by mu_
   // When a denial last caused a login (limits re-logins on policy denials); guarded by mu_.
   std::optional<TimePoint> denial_relogin_at_;
   std::shared_ptr<Flight<TokenGrant>> flight_;  // the login or renewal in flight; guarded by mu_
