@@ -48,9 +48,11 @@ std::shared_ptr<vault::TokenSession> PodSession::OwnTokens() {
   return own_;
 }
 
-void PodSession::Adopt(std::shared_ptr<vault::TokenSession> session) {
+std::shared_ptr<vault::TokenSession> PodSession::Adopt(std::shared_ptr<vault::TokenSession> session) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (own_ == nullptr || !own_->has_token()) own_ = std::move(session);
+  if (own_ == session) return nullptr;
+  std::swap(own_, session);
+  return session;
 }
 
 std::shared_ptr<vault::TokenSession> PodSession::own_tokens() const {
@@ -200,29 +202,41 @@ void Authenticator::Shared(std::shared_ptr<Request> request, int attempts) {
     return;
   }
   std::shared_ptr<vault::TokenSession> tokens = next.tokens;
+  const bool lead = next.lead;
   tokens->Get(request->login, request->deadline,
-              [this, request, tokens](absl::StatusOr<vault::TokenGrant> grant) mutable {
+              [this, request, tokens, lead](absl::StatusOr<vault::TokenGrant> grant) mutable {
                 if (!grant.ok()) {
-                  request->identity->Undecided();
+                  if (lead) request->identity->Undecided();
                   Finish(std::move(request), tokens, std::move(grant), true);
                   return;
                 }
-                bool shared = true;
-                if (grant->fresh) {
-                  // Every login in the identity's session decides anew whether
-                  // its token may be shared: only when Vault says it logged in
-                  // the pod's service account (Kubernetes auth), or the
-                  // operator shares JWT logins too.
-                  shared = options_.share_jwt_tokens ||
-                           IsKubernetesLoginFor(grant->metadata, request->params.pod.ns,
-                                                request->params.pod.service_account);
-                  // The pod adopts an unshareable token before the decision
-                  // wakes its other Mounts waiting on the identity, which
-                  // then find the pod's token rather than log in again.
-                  if (!shared) request->pod->Adopt(tokens);
-                  request->identity->Decide(tokens, shared);
+                // Every grant of the identity's session is judged by the
+                // answer of the login that made its token: shared only when
+                // Vault says it logged in the pod's service account
+                // (Kubernetes auth), or the operator shares JWT logins too.
+                const bool shareable = options_.share_jwt_tokens ||
+                                       (grant->metadata != nullptr &&
+                                        IsKubernetesLoginFor(*grant->metadata, request->params.pod.ns,
+                                                             request->params.pod.service_account));
+                // The Mount that leads the identity's first decision, or made
+                // this login, decides for the identity. An unshareable token
+                // is kept only by the pod whose JWT made it (adopted before
+                // the decision wakes the identity's other Mounts, which then
+                // find the pod's token rather than log in again); any other
+                // Mount logs in for itself.
+                const bool made_here = grant->logins > 0;
+                if (made_here && !shareable) {
+                  std::shared_ptr<vault::TokenSession> replaced = request->pod->Adopt(tokens);
+                  if (replaced != nullptr && options_.revoke_tokens) replaced->RevokeWhenReleased(revoker_.Later());
                 }
-                Finish(std::move(request), tokens, std::move(grant), shared);
+                if (lead || made_here) request->identity->Decide(tokens, shareable);
+                if (!shareable && !made_here) {
+                  // Another pod's login (one that outlived its Mount): nobody keeps it.
+                  if (lead && options_.revoke_tokens) tokens->RevokeWhenReleased(revoker_.Later());
+                  PerPod(std::move(request));
+                  return;
+                }
+                Finish(std::move(request), tokens, std::move(grant), shareable);
               });
 }
 

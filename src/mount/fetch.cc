@@ -33,7 +33,7 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
   ~FetchStep() {
     for (ReadState& state : states_) {
       if (state.leading) state.leading->Complete(std::optional<nlohmann::json>());
-      if (state.shared_leading) state.shared_leading->Complete(std::optional<nlohmann::json>());
+      if (state.shared_leading) state.shared_leading->Complete(SharedAnswer());
     }
   }
 
@@ -113,14 +113,14 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
     if (in_.shared_reads->caching()) metrics_->ReadCacheLookup(lookup.kind == SharedReads::Lookup::kCached);
     switch (lookup.kind) {
       case SharedReads::Lookup::kCached:
-        Record(i, std::move(lookup.envelope), ReadOutcome::kCached);
+        Record(i, *lookup.cached, ReadOutcome::kCached);
         return;
       case SharedReads::Lookup::kFollow:
         lookup.flight->Wait(*clock_, in_.deadline, "", [self = shared_from_this(), i](
-                                                           absl::StatusOr<std::optional<nlohmann::json>> led) {
-          if (led.ok() && led->has_value()) {
+                                                           absl::StatusOr<SharedAnswer> led) {
+          if (led.ok() && *led != nullptr) {
             self->metrics_->CoalescedRead();
-            self->Record(i, **std::move(led), ReadOutcome::kCoalesced);
+            self->Record(i, **led, ReadOutcome::kCoalesced);
           } else {
             self->Issue(i, /*retried=*/false);
           }

@@ -30,10 +30,8 @@ Identity::Next Identity::Begin() {
   return next;
 }
 
-std::shared_ptr<vault::TokenSession> Identity::Decide(const std::shared_ptr<vault::TokenSession>& session,
-                                                      bool shareable) {
+void Identity::Decide(const std::shared_ptr<vault::TokenSession>& session, bool shareable) {
   std::shared_ptr<Flight<TokenSharing>> first_login;
-  std::shared_ptr<vault::TokenSession> kept = session;
   TokenSharing decided;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -51,7 +49,6 @@ std::shared_ptr<vault::TokenSession> Identity::Decide(const std::shared_ptr<vaul
     first_login = std::move(first_login_);
   }
   if (first_login != nullptr) first_login->Complete(decided);
-  return kept;
 }
 
 void Identity::Undecided() {
@@ -66,11 +63,6 @@ void Identity::Undecided() {
 std::shared_ptr<vault::TokenSession> Identity::tokens() const {
   std::lock_guard<std::mutex> lock(mu_);
   return tokens_;
-}
-
-TokenSharing Identity::sharing() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sharing_;
 }
 
 std::optional<std::pair<std::string, std::string>> JwtServiceAccount(std::string_view jwt) {

@@ -236,7 +236,7 @@ std::string LoginWithTtl(const std::string& token, int64_t ttl, bool renewable) 
 
 class MounterClockTest : public MounterTest {
  protected:
-  MounterClockTest() { transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})"); }
+  MounterClockTest() { transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"},"mount_type":"kv"})"); }
   MountRequest P() { return Request("- {objectName: a, secretPath: kv/a, secretKey: k}"); }
 };
 
@@ -896,7 +896,7 @@ std::string KubernetesLogin(const std::string& token, const std::string& account
 class MounterSharingTest : public MounterTest {
  protected:
   MounterSharingTest() {
-    transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"}})");
+    transport_.Script("GET", "/v1/kv/a", 200, R"({"data":{"k":"v"},"mount_type":"kv"})");
     transport_.Script("GET", "/v1/database/creds/app", 200,
                       R"({"lease_id":"database/creds/app/1","lease_duration":3600,"renewable":true,"data":{"username":"u1"}})");
     transport_.Script("GET", "/v1/database/creds/app", 200,
@@ -969,6 +969,40 @@ TEST_F(MounterSharingTest, AFailedFirstLoginIsNotSharedAndTheNextPodLogsInAgain)
   EXPECT_EQ(first->result.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(second->result.ok()) << "the waiting pod led the next login: " << second->result.status();
   EXPECT_EQ(Logins(), 2);
+}
+
+// The token of a first login that outlived its Mount's deadline lands in the
+// identity's session later; the next Mount of the identity must judge it
+// like a fresh one: never use another pod's unshareable token, never leave
+// the identity waiting on a first login that nobody leads.
+TEST_F(MounterSharingTest, AFirstLoginThatOutlivesItsMountIsJudgedWhenItLands) {
+  for (const bool kubernetes_auth : {false, true}) {
+    SCOPED_TRACE(kubernetes_auth ? "Kubernetes auth" : "JWT auth");
+    transport_.Reset("POST", "/v1/auth/kubernetes/login");
+    for (const char* token : {"tok-a", "tok-b", "tok-c"}) {
+      transport_.Script("POST", "/v1/auth/kubernetes/login", 200,
+                        kubernetes_auth ? KubernetesLogin(token) : testing::LoginBody(token));
+    }
+    Remake();
+    const int logins_before = Logins();
+    transport_.Hold("/v1/auth/");
+    auto slow = Start(Kv("web-1"), std::chrono::seconds(2));
+    clock_.Advance(std::chrono::seconds(2));
+    ASSERT_TRUE(slow->answered);
+    EXPECT_EQ(slow->result.status().code(), absl::StatusCode::kDeadlineExceeded);
+    transport_.StopHolding();
+    transport_.Release();  // the login lands: tok-a, in the identity's session
+    for (const char* pod : {"web-2", "web-3"}) {
+      auto out = Run(Kv(pod));
+      ASSERT_TRUE(out.result.ok()) << pod << ": " << out.result.status();
+      const auto& headers = transport_.requests().back().headers;
+      const bool used_tok_a =
+          std::find(headers.begin(), headers.end(), std::make_pair(std::string("X-Vault-Token"), std::string("tok-a"))) !=
+          headers.end();
+      EXPECT_EQ(used_tok_a, kubernetes_auth) << pod << ": pod web-1's token is shared only when Vault says so";
+    }
+    EXPECT_EQ(Logins() - logins_before, kubernetes_auth ? 1 : 3);
+  }
 }
 
 TEST_F(MounterSharingTest, DynamicCredentialsReadTogetherAreStillEachPodsOwn) {

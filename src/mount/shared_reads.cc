@@ -15,17 +15,24 @@ std::string FullKey(const std::string& scope, const std::string& key) {
 
 }  // namespace
 
-bool IsDynamicAnswer(const nlohmann::json& envelope) {
-  if (!envelope.is_object()) return true;
+bool IsShareableAnswer(const nlohmann::json& envelope) {
+  if (!envelope.is_object()) return false;
   const auto set = [&](const char* key) {
     auto it = envelope.find(key);
     return it != envelope.end() && !it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty());
   };
-  if (set("lease_id") || set("auth") || set("wrap_info")) return true;
-  // An issued certificate (PKI answers carry its expiration): its private key is one pod's.
+  if (set("lease_id") || set("auth") || set("wrap_info")) return false;
+  const auto mount_type = envelope.find("mount_type");
+  if (mount_type != envelope.end() && mount_type->is_string() && !mount_type->get_ref<const std::string&>().empty()) {
+    return *mount_type == "kv";
+  }
+  // No mount_type (OpenBao, older Vault): only KV v2's unmistakable shape.
   const auto data = envelope.find("data");
-  return data != envelope.end() && data->is_object() && data->contains("certificate") &&
-         data->contains("expiration");
+  if (data == envelope.end() || !data->is_object()) return false;
+  const auto inner = data->find("data");
+  const auto metadata = data->find("metadata");
+  return inner != data->end() && metadata != data->end() && metadata->is_object() && metadata->contains("version") &&
+         metadata->contains("created_time") && data->size() == 2;
 }
 
 SharedReads::SharedReads(Clock& clock, std::chrono::nanoseconds cache_ttl, size_t max_cache_bytes,
@@ -46,7 +53,7 @@ SharedReads::Lookup SharedReads::Begin(const std::string& scope, const std::stri
     if (clock_->Now() < cached->second->until) {
       lru_.splice(lru_.begin(), lru_, cached->second);
       lookup.kind = Lookup::kCached;
-      lookup.envelope = cached->second->envelope;
+      lookup.cached = cached->second->envelope;
       return lookup;
     }
     EvictLocked(cached->second);
@@ -70,26 +77,31 @@ SharedReads::Lookup SharedReads::Begin(const std::string& scope, const std::stri
 void SharedReads::Finish(const std::string& scope, const std::string& key,
                          const absl::StatusOr<nlohmann::json>& envelope,
                          const std::shared_ptr<SharedFlight>& flight) {
-  const bool shareable = envelope.ok() && !IsDynamicAnswer(*envelope);
   const std::string full = FullKey(scope, key);
-  // The answer, its key twice (list entry and index) and the nodes.
-  const size_t bytes = shareable && cache_ttl_.count() > 0
-                           ? JsonMemoryBytes(*envelope) + 2 * full.size() + sizeof(Cached) + 96
-                           : 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = flights_.find(full); it != flights_.end() && it->second == flight) flights_.erase(it);
-    if (bytes > 0 && bytes <= max_cache_bytes_ / 8) {
+  }
+  // Past this point nobody new finds the flight. The answer is copied once,
+  // outside the lock, and only when someone waits for it or it is cached.
+  SharedAnswer answer;
+  const bool waited = flight != nullptr && flight->waiting() > 0;
+  if (envelope.ok() && (waited || caching()) && IsShareableAnswer(*envelope)) {
+    answer = std::make_shared<const nlohmann::json>(*envelope);
+  }
+  if (answer != nullptr && caching()) {
+    // The answer, its key twice (list entry and index) and the nodes.
+    const size_t bytes = JsonMemoryBytes(*answer) + 2 * full.size() + sizeof(Cached) + 96;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (bytes <= max_cache_bytes_ / 8) {
       if (auto old = cache_.find(full); old != cache_.end()) EvictLocked(old->second);
-      lru_.push_front(Cached{full, *envelope, clock_->Now() + cache_ttl_, bytes});
+      lru_.push_front(Cached{full, answer, clock_->Now() + cache_ttl_, bytes});
       cache_[full] = lru_.begin();
-      cache_bytes_ += lru_.front().bytes;
+      cache_bytes_ += bytes;
       while (cache_bytes_ > max_cache_bytes_ && !lru_.empty()) EvictLocked(std::prev(lru_.end()));
     }
   }
-  if (flight != nullptr) {
-    flight->Complete(shareable ? std::optional<nlohmann::json>(*envelope) : std::optional<nlohmann::json>());
-  }
+  if (flight != nullptr) flight->Complete(answer);
 }
 
 size_t SharedReads::cached_bytes() const {

@@ -10,16 +10,17 @@ namespace {
 
 using Kind = SharedReads::Lookup::Kind;
 
-const nlohmann::json kStatic = nlohmann::json::parse(R"({"lease_id":"","auth":null,"data":{"k":"v"}})");
+const nlohmann::json kStatic =
+    nlohmann::json::parse(R"({"lease_id":"","auth":null,"data":{"k":"v"},"mount_type":"kv"})");
 
 class SharedReadsTest : public ::testing::Test {
  protected:
   // What a follower of `flight` got.
-  static std::shared_ptr<std::optional<absl::StatusOr<std::optional<nlohmann::json>>>> Follow(
+  static std::shared_ptr<std::optional<absl::StatusOr<SharedAnswer>>> Follow(
       testing::FakeClock& clock, const std::shared_ptr<SharedFlight>& flight) {
-    auto got = std::make_shared<std::optional<absl::StatusOr<std::optional<nlohmann::json>>>>();
+    auto got = std::make_shared<std::optional<absl::StatusOr<SharedAnswer>>>();
     flight->Wait(clock, clock.Now() + std::chrono::seconds(5), "timeout",
-                 [got](absl::StatusOr<std::optional<nlohmann::json>> answer) { *got = std::move(answer); });
+                 [got](absl::StatusOr<SharedAnswer> answer) { *got = std::move(answer); });
     return got;
   }
 
@@ -36,7 +37,7 @@ TEST_F(SharedReadsTest, AnIdenticalReadInFlightIsFollowedAndItsStaticAnswerShare
   EXPECT_EQ(reads.Begin("identity-a", "GET kv/b").kind, Kind::kLead);
   auto got = Follow(clock_, follow.flight);
   reads.Finish("identity-a", "GET kv/a", kStatic, lead.flight);
-  ASSERT_TRUE(got->has_value() && (*got)->ok() && (**got)->has_value());
+  ASSERT_TRUE(got->has_value() && (*got)->ok() && ***got != nullptr);
   EXPECT_EQ((****got)["data"]["k"], "v");
   EXPECT_EQ(reads.Begin("identity-a", "GET kv/a").kind, Kind::kLead) << "no cache: the next read goes to Vault";
 }
@@ -51,7 +52,7 @@ TEST_F(SharedReadsTest, DynamicOrFailedAnswersAreNeverHandedToFollowers) {
     auto got = Follow(clock_, reads.Begin("pod", "GET database/creds/app").flight);
     reads.Finish("pod", "GET database/creds/app", answer, lead.flight);
     ASSERT_TRUE(got->has_value() && (*got)->ok());
-    EXPECT_FALSE((**got)->has_value()) << "the follower reads for itself";
+    EXPECT_EQ(***got, nullptr) << "the follower reads for itself";
     auto again = reads.Begin("pod", "GET database/creds/app");
     EXPECT_EQ(again.kind, Kind::kLead) << "and nothing was cached";
     reads.Finish("pod", "GET database/creds/app", answer, again.flight);
@@ -66,7 +67,7 @@ TEST_F(SharedReadsTest, CachedAnswersServeForTheirTtlOnly) {
   clock_.Advance(std::chrono::seconds(29));
   auto cached = reads.Begin("id", "GET kv/a");
   ASSERT_EQ(cached.kind, Kind::kCached);
-  EXPECT_EQ(cached.envelope, kStatic);
+  EXPECT_EQ(*cached.cached, kStatic);
   clock_.Advance(std::chrono::seconds(1));
   EXPECT_EQ(reads.Begin("id", "GET kv/a").kind, Kind::kLead) << "expired at 30 s";
   EXPECT_EQ(reads.cached_bytes(), 0u) << "the expired entry gave its bytes back";
@@ -101,17 +102,27 @@ TEST_F(SharedReadsTest, BeyondTheInFlightBoundMountsReadAlone) {
   EXPECT_LE(reads.in_flight(), 2u);
 }
 
-TEST(IsDynamicAnswerTest, LeasesTokensWrappingAndCertificatesAreDynamic) {
-  EXPECT_FALSE(IsDynamicAnswer(kStatic));
-  EXPECT_FALSE(IsDynamicAnswer(nlohmann::json::parse(R"({"data":{"data":{"k":"v"},"metadata":{"version":3}}})")));
-  for (const char* dynamic : {
-           R"({"lease_id":"aws/creds/x/1","data":{}})",
-           R"({"auth":{"client_token":"t"}})",
+TEST(IsShareableAnswerTest, OnlyKvAnswersWithoutLeaseAuthOrWrappingAreShared) {
+  EXPECT_TRUE(IsShareableAnswer(kStatic));
+  // KV v1 with its default lease_duration (and no lease_id); KV v2 from OpenBao (no mount_type).
+  EXPECT_TRUE(IsShareableAnswer(nlohmann::json::parse(
+      R"({"lease_id":"","lease_duration":2764800,"renewable":false,"data":{"k":"v"},"mount_type":"kv"})")));
+  EXPECT_TRUE(IsShareableAnswer(nlohmann::json::parse(
+      R"({"data":{"data":{"k":"v"},"metadata":{"version":3,"created_time":"2026-01-01T00:00:00Z"}}})")));
+  for (const char* not_shared : {
+           R"({"lease_id":"aws/creds/x/1","data":{},"mount_type":"aws"})",
+           R"({"lease_id":"kv/odd/1","data":{},"mount_type":"kv"})",
+           R"({"auth":{"client_token":"t"},"mount_type":"kv"})",
            R"({"wrap_info":{"token":"w"}})",
-           R"({"data":{"certificate":"C","private_key":"K","expiration":1700000000}})",
+           R"({"data":{"certificate":"C","private_key":"K","expiration":1700000000},"mount_type":"pki"})",
+           R"({"data":{"token":"ya29.x","expires_at_seconds":1700000000},"mount_type":"gcp"})",  // no lease
+           R"({"data":{"code":"123456"},"mount_type":"totp"})",
+           R"({"data":{"token":"eyJ..."},"mount_type":"identity"})",
+           R"({"data":{"k":"v"}})",                                      // KV v1 shape without mount_type: unknown
+           R"({"data":{"data":{"k":"v"},"metadata":{"version":1}}})",   // half a KV v2 shape
            R"([1,2])",
        }) {
-    EXPECT_TRUE(IsDynamicAnswer(nlohmann::json::parse(dynamic))) << dynamic;
+    EXPECT_FALSE(IsShareableAnswer(nlohmann::json::parse(not_shared))) << not_shared;
   }
 }
 

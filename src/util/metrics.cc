@@ -97,7 +97,7 @@ void Metrics::TokenCacheLookup(bool hit, size_t cache_size) {
 void Metrics::LeaseReuse() { families_->lease_reuse.Increment(); }
 
 void Metrics::TokenUse(bool shared, bool logged_in) {
-  const std::string sharing = shared ? "shared" : "per_pod";
+  const std::string sharing = shared ? "shared" : "per-pod";
   families_->mount_tokens.Add({{"sharing", sharing}}).Increment();
   if (logged_in) families_->token_logins.Add({{"sharing", sharing}}).Increment();
 }

@@ -63,6 +63,7 @@ TokenGrant TokenSession::CurrentLocked() const {
   TokenGrant grant;
   grant.token = token_;
   grant.generation = generation_;
+  grant.metadata = metadata_;
   return grant;
 }
 
@@ -162,6 +163,8 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    self->generation_ = next_generation.fetch_add(1);
                    self->renewable_ = result->renewable;
                    self->login_ttl_seconds_ = result->lease_duration_seconds;
+                   self->metadata_ =
+                       std::make_shared<const std::map<std::string, std::string>>(std::move(result->metadata));
                    const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(result->lease_duration_seconds);
                    self->refresh_at_ = delay.has_value() ? now + *delay : TimePoint::max();
                    self->expires_at_ = ExpiresAt(now, result->lease_duration_seconds);
@@ -169,7 +172,6 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    TokenGrant grant = self->CurrentLocked();
                    grant.fresh = true;
                    grant.logins = 1;
-                   grant.metadata = std::move(result->metadata);
                    lock.unlock();
                    leader.Complete(grant);
                  });

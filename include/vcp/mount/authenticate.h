@@ -44,10 +44,10 @@ class PodSession {
   // Thread-safe.
   std::shared_ptr<vault::TokenSession> OwnTokens();
 
-  // Takes `session` (a first login of the pod's identity, whose token turned
-  // out to be the pod's alone) as the pod's own, unless it has one with a
-  // token already. Thread-safe.
-  void Adopt(std::shared_ptr<vault::TokenSession> session);
+  // Takes `session` (a login made in the pod's identity's session, whose
+  // token turned out to be the pod's alone) as the pod's own. Returns the own
+  // session it replaces, if any, for revocation. Thread-safe.
+  std::shared_ptr<vault::TokenSession> Adopt(std::shared_ptr<vault::TokenSession> session);
 
   // The own session, if it was ever made (for revocation).
   std::shared_ptr<vault::TokenSession> own_tokens() const;

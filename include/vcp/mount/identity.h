@@ -17,6 +17,7 @@
 // driver passed; a mismatch logs in per pod.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,12 +61,13 @@ class Identity {
   };
   Next Begin();
 
-  // Records what a login made in the identity's session showed: `shareable`
-  // keeps the token shared; otherwise the session (with its token) is handed
-  // back for the pod that logged in to keep as its own, and the identity
-  // continues per pod. Completes a first login's flight either way. Returns
-  // the session the caller's pod should use from now on. Thread-safe.
-  std::shared_ptr<vault::TokenSession> Decide(const std::shared_ptr<vault::TokenSession>& session, bool shareable);
+  // Records what the login that made `session`'s token showed: `shareable`
+  // keeps the token shared; otherwise the session (with its token) is left
+  // to the pod that logged in (PodSession::Adopt), and the identity goes on
+  // per pod with a new, empty session. A decision about a session the
+  // identity no longer holds changes nothing. Completes a first login's
+  // flight either way. Thread-safe.
+  void Decide(const std::shared_ptr<vault::TokenSession>& session, bool shareable);
 
   // A first login that failed: the identity stays undecided, and the next
   // Mount leads another.
@@ -74,7 +76,6 @@ class Identity {
   // The shared session (for revocation when the identity is dropped).
   std::shared_ptr<vault::TokenSession> tokens() const;
 
-  TokenSharing sharing() const;
 
  private:
   Clock* const clock_;

@@ -5,9 +5,11 @@
 // same moment become one Vault request whose answer every waiting Mount
 // gets, so a Deployment's replicas starting together cost one read per
 // object; and, with -read-cache-ttl, a static answer is served for that long.
-// Dynamic answers — a lease (database credentials), a certificate or a
-// private key — are never shared: a waiter that finds the answer dynamic reads
-// for itself, so no pod ever receives another pod's dynamic credentials.
+// Only answers known to be static are shared: a KV secret (Vault's
+// `mount_type: kv`, or KV v2's data/metadata shape, for OpenBao, which sends
+// no mount_type) with no lease, auth or wrapping. Anything else — database
+// or cloud credentials, certificates, tokens, TOTP codes, answers of unknown
+// engines — goes to the Mount that read it alone: a waiter reads for itself.
 //
 // Bounded: reads in flight by count (beyond it, Mounts read alone), cached
 // answers by bytes and by their TTL.
@@ -18,7 +20,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -30,9 +31,13 @@
 
 namespace vcp::mount {
 
-// A shared read in flight: completes with the answer when it is static,
-// nullopt when it is dynamic or failed (then read for yourself).
-using SharedFlight = Flight<std::optional<nlohmann::json>>;
+// A shared answer: one copy however many Mounts use it.
+using SharedAnswer = std::shared_ptr<const nlohmann::json>;
+
+// A shared read in flight: completes with the answer when it may be shared,
+// null when not, when it failed, or when nobody waited (then read for
+// yourself).
+using SharedFlight = Flight<SharedAnswer>;
 
 class SharedReads {
  public:
@@ -45,13 +50,13 @@ class SharedReads {
   // What a Mount should do about read `key` with a token of `scope`.
   struct Lookup {
     enum Kind {
-      kCached,  // `envelope` is a cached static answer
+      kCached,  // `cached` is a cached static answer
       kFollow,  // an identical read is in flight: wait for `flight`
       kLead,    // read it, then Finish(): others may wait on `flight`
       kAlone,   // read it; nothing to share (over the in-flight bound)
     };
     Kind kind = kAlone;
-    nlohmann::json envelope;
+    SharedAnswer cached;
     std::shared_ptr<SharedFlight> flight;
   };
   Lookup Begin(const std::string& scope, const std::string& key);
@@ -69,7 +74,7 @@ class SharedReads {
  private:
   struct Cached {
     std::string key;  // scope and read key
-    nlohmann::json envelope;
+    SharedAnswer envelope;
     TimePoint until;
     size_t bytes = 0;
   };
@@ -86,8 +91,8 @@ class SharedReads {
   size_t cache_bytes_ = 0;                                                  // guarded by mu_
 };
 
-// Whether `envelope` is a dynamic answer that must never go to another pod:
-// it carries a lease, an auth block or wrapping, or an issued certificate.
-bool IsDynamicAnswer(const nlohmann::json& envelope);
+// Whether `envelope` may be handed to another Mount of the same scope: a
+// KV answer (as above) without a lease_id, auth block or wrap_info.
+bool IsShareableAnswer(const nlohmann::json& envelope);
 
 }  // namespace vcp::mount

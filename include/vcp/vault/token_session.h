@@ -50,9 +50,9 @@ struct TokenGrant {
   bool fresh = false;
   // Logins this call performed itself (0 or 1), for the audit line.
   int logins = 0;
-  // The login's auth.metadata, for a grant from a login that finished during
-  // this call (`fresh`): Kubernetes auth names the service account there.
-  std::map<std::string, std::string> metadata;
+  // The auth.metadata of the login that gave the token (null before any
+  // login): Kubernetes auth names the service account there.
+  std::shared_ptr<const std::map<std::string, std::string>> metadata;
 };
 
 // How long after a denial-triggered re-login another one may happen: a
@@ -134,6 +134,7 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
   uint64_t generation_ = 0;                  // guarded by mu_
   bool renewable_ = false;                   // guarded by mu_
   int64_t login_ttl_seconds_ = 0;            // TTL the login granted; guarded by mu_
+  std::shared_ptr<const std::map<std::string, std::string>> metadata_;  // the login's; guarded by mu_
   TimePoint refresh_at_ = TimePoint::max();  // renew or log in again from here on; guarded by mu_
   TimePoint expires_at_ = TimePoint::max();  // past it the token is dead: log in, never renew; guarded by mu_
   // When a denial last caused a login (limits re-logins on policy denials); guarded by mu_.
