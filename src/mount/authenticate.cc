@@ -252,11 +252,11 @@ void Authenticator::Finish(std::shared_ptr<Request> request, const std::shared_p
   std::move(request->done)(std::move(authenticated));
 }
 
-void Authenticator::RevokeAll(Deadline deadline, absl::AnyInvocable<void(int)> done) {
+void Authenticator::RevokeAll(Deadline deadline, absl::AnyInvocable<void(vault::RevokeTally)> done) {
   std::vector<std::shared_ptr<PodSession>> pods = sessions_.TakeAll();
   std::vector<std::shared_ptr<Identity>> identities = identities_.TakeAll();
   if (!options_.revoke_tokens) {
-    done(0);
+    done(vault::RevokeTally{});
     return;
   }
   std::vector<std::shared_ptr<vault::TokenSession>> tokens;

@@ -283,7 +283,7 @@ void Mounter::Mount(MountRequest request, Deadline caller_deadline, MountCallbac
   std::make_shared<MountJob>(*shared_, std::move(request), caller_deadline, std::move(done))->Start();
 }
 
-void Mounter::RevokeCachedTokens(Deadline deadline, absl::AnyInvocable<void(int)> done) {
+void Mounter::RevokeCachedTokens(Deadline deadline, absl::AnyInvocable<void(vault::RevokeTally)> done) {
   shared_->authenticator.RevokeAll(deadline, std::move(done));
 }
 

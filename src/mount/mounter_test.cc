@@ -859,9 +859,10 @@ TEST_F(MounterTest, RevocationAtShutdownAndOfDroppedSessions) {
   ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "one")).result.ok());
   ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "two")).result.ok());
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 1) << "pod one's session was dropped: revoked";
-  int revoked = -1;
-  mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](int n) { revoked = n; });
-  EXPECT_EQ(revoked, 1);
+  vault::RevokeTally tally{-1, -1};
+  mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](vault::RevokeTally t) { tally = t; });
+  EXPECT_EQ(tally.revoked, 1);
+  EXPECT_EQ(tally.held, 1);
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 2);
   EXPECT_EQ(mounter().sessions(), 0u);
 }
@@ -872,9 +873,9 @@ TEST_F(MounterTest, NoRevocationByDefault) {
   options_.auth.cache_size = 1;
   ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "one")).result.ok());
   ASSERT_TRUE(Run(Request("- {objectName: a, secretPath: kv/a, secretKey: k}", {}, "two")).result.ok());
-  int revoked = -1;
-  mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](int n) { revoked = n; });
-  EXPECT_EQ(revoked, 0);
+  vault::RevokeTally tally{-1, -1};
+  mounter().RevokeCachedTokens(clock_.Now() + std::chrono::seconds(5), [&](vault::RevokeTally t) { tally = t; });
+  EXPECT_EQ(tally.revoked, 0);
   EXPECT_EQ(transport_.CountOf("POST", "/v1/auth/token/revoke-self"), 0);
 }
 
@@ -995,7 +996,7 @@ TEST_F(MounterSharingTest, AFirstLoginThatOutlivesItsMountIsJudgedWhenItLands) {
     for (const char* pod : {"web-2", "web-3"}) {
       auto out = Run(Kv(pod));
       ASSERT_TRUE(out.result.ok()) << pod << ": " << out.result.status();
-      const auto& headers = transport_.requests().back().headers;
+      const auto headers = transport_.requests().back().headers;
       const bool used_tok_a =
           std::find(headers.begin(), headers.end(), std::make_pair(std::string("X-Vault-Token"), std::string("tok-a"))) !=
           headers.end();

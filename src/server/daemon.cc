@@ -20,6 +20,7 @@
 #include "vcp/util/status_macros.h"
 #include "vcp/util/clock.h"
 #include "vcp/util/env.h"
+#include "vcp/vault/token_revoker.h"
 
 namespace vcp::server {
 namespace {
@@ -181,15 +182,16 @@ absl::Status RunDaemon(const config::DaemonConfig& config, std::chrono::seconds 
   }
   stopper.join();
   if (config.revoke_tokens) {
-    const size_t cached = mounter.sessions();
     Notification revoked_all;
     std::atomic<int> revoked{0};
-    mounter.RevokeCachedTokens(clock.Now() + std::chrono::seconds(5), [&](int count) {
-      revoked = count;
+    std::atomic<int> held{0};
+    mounter.RevokeCachedTokens(clock.Now() + std::chrono::seconds(5), [&](vault::RevokeTally tally) {
+      revoked = tally.revoked;
+      held = tally.held;
       revoked_all.Notify();
     });
     revoked_all.WaitUntil(clock, clock.Now() + std::chrono::seconds(6));
-    spdlog::info("revoked {} of {} cached Vault tokens (-revoke-tokens)", revoked.load(), cached);
+    spdlog::info("revoked {} of {} cached Vault tokens (-revoke-tokens)", revoked.load(), held.load());
   }
   spdlog::info("shutdown complete");
   return absl::OkStatus();

@@ -92,30 +92,33 @@ std::function<void(TokenSession::Revocable)> TokenRevoker::Later() {
 }
 
 void TokenRevoker::RevokeNow(std::vector<std::shared_ptr<TokenSession>> sessions, Deadline deadline,
-                             absl::AnyInvocable<void(int)> done) {
-  if (sessions.empty()) {
-    done(0);
+                             absl::AnyInvocable<void(RevokeTally)> done) {
+  std::vector<TokenSession::Revocable> held;
+  held.reserve(sessions.size());
+  for (const auto& session : sessions) {
+    if (std::optional<TokenSession::Revocable> revocable = session->TakeForRevocation()) {
+      held.push_back(*std::move(revocable));
+    }
+  }
+  if (held.empty()) {
+    done(RevokeTally{});
     return;
   }
   struct Tally {
     std::atomic<size_t> left;
     std::atomic<int> revoked{0};
-    absl::AnyInvocable<void(int)> done;
+    int held = 0;
+    absl::AnyInvocable<void(RevokeTally)> done;
   };
   auto tally = std::make_shared<Tally>();
-  tally->left = sessions.size();
+  tally->left = held.size();
+  tally->held = static_cast<int>(held.size());
   tally->done = std::move(done);
-  for (const auto& session : sessions) {
-    std::optional<TokenSession::Revocable> revocable = session->TakeForRevocation();
-    auto count = [tally](bool revoked) {
+  for (const auto& revocable : held) {
+    Revoke(revocable, deadline, [tally](bool revoked) {
       if (revoked) tally->revoked.fetch_add(1);
-      if (tally->left.fetch_sub(1) == 1) std::move(tally->done)(tally->revoked.load());
-    };
-    if (!revocable.has_value()) {
-      count(false);
-    } else {
-      Revoke(*revocable, deadline, std::move(count));
-    }
+      if (tally->left.fetch_sub(1) == 1) std::move(tally->done)(RevokeTally{tally->revoked.load(), tally->held});
+    });
   }
 }
 

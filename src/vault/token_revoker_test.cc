@@ -118,14 +118,16 @@ TEST_F(TokenRevokerTest, RevokeNowCountsWhatVaultAcceptedAndSkipsSessionsWithout
   auto accepted = WithToken(1);
   auto refused = WithToken(2);
   auto without_token = std::make_shared<TokenSession>(clock_, metrics_);
-  int count = -1;
-  revoker.RevokeNow({accepted, refused, without_token}, clock_.Now() + std::chrono::seconds(5),
-                    [&](int revoked) { count = revoked; });
-  EXPECT_EQ(count, 1);
+  RevokeTally tally{-1, -1};
+  revoker.RevokeNow({accepted, refused, without_token, accepted}, clock_.Now() + std::chrono::seconds(5),
+                    [&](RevokeTally outcome) { tally = outcome; });
+  EXPECT_EQ(tally.revoked, 1);
+  EXPECT_EQ(tally.held, 2) << "a session without a token, or listed twice, is not a token held";
   EXPECT_EQ(RevokedTokens(transport_), (std::vector<std::string>{"tok-1", "tok-2"}));
-  int none = -1;
-  revoker.RevokeNow({}, clock_.Now(), [&](int revoked) { none = revoked; });
-  EXPECT_EQ(none, 0);
+  RevokeTally none{-1, -1};
+  revoker.RevokeNow({}, clock_.Now(), [&](RevokeTally outcome) { none = outcome; });
+  EXPECT_EQ(none.revoked, 0);
+  EXPECT_EQ(none.held, 0);
 }
 
 }  // namespace

@@ -137,7 +137,8 @@ class MountConcurrencyTest : public ::testing::Test {
 
   int RevokeCached(mount::Mounter& mounter) {
     std::promise<int> revoked;
-    mounter.RevokeCachedTokens(clock_.Now() + std::chrono::seconds(10), [&](int count) { revoked.set_value(count); });
+    mounter.RevokeCachedTokens(clock_.Now() + std::chrono::seconds(10),
+                               [&](vault::RevokeTally tally) { revoked.set_value(tally.revoked); });
     return revoked.get_future().get();
   }
 

@@ -118,10 +118,11 @@ class Authenticator {
   void Authenticate(const MountParams& params, const vault::VaultClient& client, const std::string& auth_mount,
                     Deadline deadline, Callback<Authenticated> done);
 
-  // Empties the session map and revokes every token in it by `deadline`
-  // (at shutdown, after the last Mount); yields how many Vault revoked, 0
+  // Empties the session and identity maps and revokes every token in them by
+  // `deadline` (at shutdown, after the last Mount); yields how many tokens
+  // were held (a shared token once) and how many Vault revoked, both 0
   // without revoke_tokens.
-  void RevokeAll(Deadline deadline, absl::AnyInvocable<void(int)> done);
+  void RevokeAll(Deadline deadline, absl::AnyInvocable<void(vault::RevokeTally)> done);
 
   // Pod sessions and identities held now.
   size_t sessions() const { return sessions_.size(); }

@@ -33,6 +33,7 @@
 #include "vcp/vault/address_list.h"
 #include "vcp/vault/address_policy.h"
 #include "vcp/vault/connection_config.h"
+#include "vcp/vault/token_revoker.h"
 #include "vcp/vault/vault_client.h"
 
 namespace vcp::mount {
@@ -141,9 +142,10 @@ class Mounter {
   void Mount(MountRequest request, Deadline caller_deadline, MountCallback done);
 
   // Empties the session map and, with -revoke-tokens, revokes every token in
-  // it by `deadline` (at shutdown, after the last Mount); yields how many were
-  // revoked (0 without -revoke-tokens).
-  void RevokeCachedTokens(Deadline deadline, absl::AnyInvocable<void(int)> done);
+  // it by `deadline` (at shutdown, after the last Mount); yields how many
+  // tokens were held and how many Vault revoked (both 0 without
+  // -revoke-tokens).
+  void RevokeCachedTokens(Deadline deadline, absl::AnyInvocable<void(vault::RevokeTally)> done);
 
   // Pod sessions held now.
   size_t sessions() const;

@@ -22,6 +22,13 @@
 
 namespace vcp::vault {
 
+// What a RevokeNow did: of `held` tokens (sessions without one are not
+// counted), Vault accepted the revocation of `revoked`.
+struct RevokeTally {
+  int revoked = 0;
+  int held = 0;
+};
+
 class TokenRevoker {
  public:
   // `clock` must outlive the revoker and every revocation in flight.
@@ -43,11 +50,12 @@ class TokenRevoker {
   std::function<void(TokenSession::Revocable)> Later();
 
   // Revokes every session's token now, all at once, each by `deadline`, and
-  // yields how many Vault accepted (sessions without a token are skipped).
+  // yields how many tokens there were and how many Vault accepted (sessions
+  // without a token are skipped; a session listed twice counts once).
   // `done` runs on a transport thread, or inside the call when there is
   // nothing to revoke. Thread-safe.
   void RevokeNow(std::vector<std::shared_ptr<TokenSession>> sessions, Deadline deadline,
-                 absl::AnyInvocable<void(int)> done);
+                 absl::AnyInvocable<void(RevokeTally)> done);
 
  private:
   struct Queue;
