@@ -65,6 +65,7 @@ CUSTOM = {
     "shareTokens": False,
     "shareJwtTokens": True,
     "readCacheTTL": "30s",
+    "maxReadCacheBytes": 16777216,
     "hmacKeyCheckInterval": "30s",
     "vault": {
         "address": "https://vault.vault.svc:8200",
@@ -389,7 +390,7 @@ class ChartChecks:
                     "-max-concurrent-mounts=32", "-revoke-tokens=false", "-lease-reuse=true", "-cache-size=1000",
                     "-hmac-key-check-interval=1m", "-token-request-fallback=false", "-vault-mount=kubernetes",
                     "-allow-class-tls-settings=false", "-share-tokens=true", "-share-jwt-tokens=false",
-                    "-read-cache-ttl=0s"]:
+                    "-read-cache-ttl=0s", "-max-read-cache-bytes=4194304"]:
             self.assertIn(arg, container["args"])
         # No vault.address and no list: any address (NOTES.txt warns), so no -allowed-vault-addrs.
         self.assertFalse([a for a in container["args"] if a.startswith("-allowed-vault-addrs")])
@@ -430,7 +431,7 @@ class ChartChecks:
                     "-max-concurrent-mounts=64", "-revoke-tokens=true", "-lease-reuse=false",
                     "-hmac-key-check-interval=30s", "-vault-mount=cluster-a", "-vault-tls-ca-directory=/etc/vault-ca",
                     "-allowed-vault-addrs=https://vault.vault.svc:8200", "-share-tokens=false",
-                    "-share-jwt-tokens=true", "-read-cache-ttl=30s"]:
+                    "-share-jwt-tokens=true", "-read-cache-ttl=30s", "-max-read-cache-bytes=16777216"]:
             self.assertIn(arg, container["args"])
         env = {e["name"]: e["value"] for e in container["env"]}
         self.assertEqual(env, {"VAULT_ADDR": "https://vault.vault.svc:8200", "VAULT_NAMESPACE": "team-a",
@@ -576,6 +577,7 @@ class ChartChecks:
                     {"hmacSecretExisting": "yes"}, {"tokenRequestFallback": {"enabled": "no"}},
                     {"tokenRequestFallback": True}, {"revokeTokens": "true"}, {"leaseReuse": 1},
                     {"shareTokens": "no"}, {"shareJwtTokens": 1}, {"readCacheTTL": "30 seconds"}, {"readCacheTTL": 30},
+                    {"maxReadCacheBytes": -1}, {"maxReadCacheBytes": "4MiB"},
                     {"metrics": {"serviceMonitor": {"interval": "often"}}}, {"metrics": {"prometheusRule": {"on": True}}},
                     {"metrics": {"dashboard": {"enabled": "yes"}}},
                     {"resources": {"limits": {"memory": "lots"}}}, {"resources": {"requests": {"cpu": "-1"}}},
