@@ -30,8 +30,13 @@ echo "== ThreadSanitizer build (clang) and the concurrency, unit and Vault doubl
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j "$jobs" --target util_tests template_tests vault_tests config_tests kube_tests mount_tests server_tests cli_tests \
   concurrency_tests component_tests vault_double_tests
+# ProviderServiceTest runs a gRPC server in-process. Debian's gRPC and Abseil
+# are not built with TSan, so their synchronisation is invisible to it and
+# every call is reported as a race inside gRPC (its header-inlined handlers,
+# its epoll fd, absl::Mutex's deadlock graph); the gRPC boundary is covered
+# by the unit run above and the e2e tests under ASan instead.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
-  ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|component|double)$'
+  ctest --preset tsan -j "$jobs" -L '^(unit|concurrency|component|double)$' -E '^ProviderServiceTest\.'
 
 echo "== libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS (default 20) each, on the seed corpora"
 FUZZ_PRESET=asan bash test/fuzz/run.sh

@@ -81,11 +81,14 @@ void SystemClock::Run() {
 }
 
 void Notification::Notify() {
+  // A waiter may return, and destroy this object, as soon as `notified` is
+  // set: the state must outlive the notify_all that follows.
+  const std::shared_ptr<State> state = state_;
   {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    state_->notified = true;
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->notified = true;
   }
-  state_->cv.notify_all();
+  state->cv.notify_all();
 }
 
 bool Notification::WaitUntil(Clock& clock, Deadline deadline) {

@@ -106,7 +106,8 @@ class Notification {
   Notification(const Notification&) = delete;
   Notification& operator=(const Notification&) = delete;
 
-  // Signals every waiter, now and later. Thread-safe.
+  // Signals every waiter, now and later. Thread-safe; a waiter may destroy
+  // the Notification as soon as it wakes.
   void Notify();
 
   // Blocks until Notify, or until `deadline` on `clock`; true when notified.
