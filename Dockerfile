@@ -57,5 +57,10 @@ COPY --from=build /src/build/release/src/vault-csi-provider /bin/vault-csi-provi
 # CAP_CHOWN and does `chgrp 65532 /provider && chmod g+w /provider`, so this user
 # (group 65532) can create its socket there while the directory stays root-owned.
 USER 65532:65532
+# Debian's libcurl4 links librtmp, which links GnuTLS; GnuTLS initialises itself
+# (and loads p11-kit's module list) when the library loads, about 0.9 MiB of
+# resident memory the provider never uses: its libcurl speaks only http and
+# https, through OpenSSL. This switches that initialisation off.
+ENV GNUTLS_NO_IMPLICIT_INIT=1
 ENTRYPOINT ["/bin/vault-csi-provider"]
 CMD ["-endpoint=/provider/vault.sock"]

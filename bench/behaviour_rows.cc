@@ -117,7 +117,8 @@ void RunBehaviourRows(const BenchFlags& flags, const std::string& dir) {
   const long peak = ProcStatusKiB(provider->pid(), "VmHWM:"), loaded_anon = ProcStatusKiB(provider->pid(), "RssAnon:");
   provider->Stop();
   std::printf("- Daemon memory: idle RSS %.1f MiB (%.1f MiB anonymous); peak RSS %.1f MiB with 1,000 cached pods and "
-              "256 concurrent Mounts in a fresh daemon (%.1f MiB anonymous after)%s\n",
+              "256 concurrent Mounts in a fresh daemon (%.1f MiB anonymous after); in the image's environment "
+              "(GNUTLS_NO_IMPLICIT_INIT=1)%s\n",
               idle_rss / 1024.0, idle_anon / 1024.0, peak / 1024.0, loaded_anon / 1024.0,
               failures > 0 ? absl::StrCat(" — ", failures.load(), " Mounts failed").c_str() : "");
   std::printf("- Start to ready (exec until /health/ready is 200): %.1f ms\n", ready_ms);

@@ -16,6 +16,8 @@ namespace vcp::vault {
 using TlsConfig = http::TlsConfig;
 
 // Everything needed to open a connection to one Vault server.
+// A field added here (or to TlsConfig) must also go into IdentityKey
+// (mount/authenticate.cc): pods share a token only when every field matches.
 struct ConnectionConfig {
   std::string address = "https://127.0.0.1:8200";  // http(s)://host[:port] or unix:///path
   std::string ns;                                  // X-Vault-Namespace, empty for none
