@@ -1054,5 +1054,28 @@ TEST_F(MounterSharingTest, ADeniedReadOfASharedTokenGetsOneSecondChanceForTheIde
   EXPECT_EQ(Logins(), 2) << "one re-login for the identity, not one per pod";
 }
 
+TEST_F(MounterSharingTest, ADeniedPathLeavesTheIdentitysTokenAndEveryPodsLeasesAlone) {
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("shared"));
+  transport_.Script("POST", "/v1/auth/kubernetes/login", 200, KubernetesLogin("probe"));
+  transport_.Script("GET", "/v1/kv/denied", 403, R"({"errors":["1 error occurred:\n\t* permission denied\n\n"]})");
+  const std::string db = "- {objectName: user, secretPath: database/creds/app, secretKey: username}";
+  auto before = Run(Request(db, {}, "web-2"));
+  ASSERT_TRUE(before.result.ok()) << before.result.status();
+  clock_.Advance(std::chrono::seconds(1));
+  auto denied = Run(Request("- {objectName: a, secretPath: kv/denied, secretKey: k}", {}, "web-1"));
+  ASSERT_EQ(denied.result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Logins(), 2) << "the second chance: a probe login, and the read retried with it";
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/kv/denied"), 2);
+  // The probe was denied too: the identity keeps its token, so web-2's
+  // database credentials (leased with it) are still the ones it has.
+  auto after = Run(Request(db, {}, "web-2"));
+  ASSERT_TRUE(after.result.ok()) << after.result.status();
+  EXPECT_EQ(after.result->files[0].contents, before.result->files[0].contents);
+  EXPECT_EQ(transport_.CountOf("GET", "/v1/database/creds/app"), 1) << "the lease is reused, not read again";
+  ASSERT_TRUE(Run(Kv("web-3")).result.ok());
+  EXPECT_THAT(transport_.requests().back().headers,
+              ::testing::Contains(std::make_pair(std::string("X-Vault-Token"), std::string("shared"))));
+}
+
 }  // namespace
 }  // namespace vcp::mount

@@ -158,6 +158,30 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    }
                    std::unique_lock<std::mutex> lock(self->mu_);
                    const TimePoint now = self->clock_->Now();
+                   if (denial_relogin && !self->token_.empty()) {
+                     // A probe: the session keeps its token until a read
+                     // retried with this one succeeds.
+                     self->denial_relogin_at_ = now;
+                     Probe probe{login.client,
+                                 result->client_token,
+                                 next_generation.fetch_add(1),
+                                 self->generation_,
+                                 result->renewable,
+                                 result->lease_duration_seconds,
+                                 std::make_shared<const std::map<std::string, std::string>>(std::move(result->metadata)),
+                                 now};
+                     TokenGrant grant;
+                     grant.token = probe.token;
+                     grant.generation = probe.generation;
+                     grant.metadata = probe.metadata;
+                     grant.fresh = true;
+                     grant.logins = 1;
+                     self->probe_ = std::move(probe);
+                     lock.unlock();
+                     leader.Complete(grant);
+                     return;
+                   }
+                   self->probe_.reset();
                    self->client_ = login.client;
                    self->token_ = result->client_token;
                    self->generation_ = next_generation.fetch_add(1);
@@ -200,7 +224,8 @@ void TokenSession::Relogin(const LoginSpec& login, const TokenGrant& denied, boo
     flight->Wait(*clock_, deadline, WaitTimeout(login), AsFollower(std::move(deliver)));
     return;
   }
-  if (!token_.empty() && generation_ != denied.generation) {
+  const bool denied_probe = probe_.has_value() && probe_->generation == denied.generation;
+  if (!token_.empty() && generation_ != denied.generation && !denied_probe) {
     // Another caller has replaced the denied token already.
     TokenGrant grant = CurrentLocked();
     lock.unlock();
@@ -209,7 +234,8 @@ void TokenSession::Relogin(const LoginSpec& login, const TokenGrant& denied, boo
   }
   const TimePoint now = clock_->Now();
   if (!invalid_token && denial_relogin_at_.has_value() && now - *denial_relogin_at_ < kDenialReloginInterval) {
-    // Denied again soon after a fresh token was denied too: a policy denial.
+    // Denied again soon after a denial-triggered login (whose probe token, if
+    // it had been any better, would have replaced this one): a policy denial.
     lock.unlock();
     deliver(TokenGrant(denied));  // the denied generation: "cannot help"
     return;
@@ -223,6 +249,19 @@ void TokenSession::Relogin(const LoginSpec& login, const TokenGrant& denied, boo
 
 void TokenSession::RetrySucceeded(const TokenGrant& retried) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (probe_.has_value() && probe_->generation == retried.generation && probe_->replaces_generation == generation_) {
+    Probe probe = *std::move(probe_);
+    probe_.reset();
+    client_ = std::move(probe.client);
+    token_ = std::move(probe.token);
+    generation_ = probe.generation;
+    renewable_ = probe.renewable;
+    login_ttl_seconds_ = probe.ttl_seconds;
+    metadata_ = std::move(probe.metadata);
+    const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(probe.ttl_seconds);
+    refresh_at_ = delay.has_value() ? probe.logged_in_at + *delay : TimePoint::max();
+    expires_at_ = ExpiresAt(probe.logged_in_at, probe.ttl_seconds);
+  }
   if (retried.generation == generation_) denial_relogin_at_.reset();
 }
 
@@ -231,6 +270,7 @@ std::optional<TokenSession::Revocable> TokenSession::TakeForRevocation() {
   if (token_.empty() || !client_.has_value() || (flight_ != nullptr && !flight_->completed())) return std::nullopt;
   Revocable revocable{*client_, std::move(token_)};
   token_.clear();
+  probe_.reset();
   refresh_at_ = TimePoint::max();
   expires_at_ = TimePoint::max();
   return revocable;

@@ -239,11 +239,39 @@ TEST_F(TokenSessionReloginTest, ReadersDeniedOneTokenShareOneLogin) {
     logins += (*r.get())->logins;
   }
   EXPECT_EQ(logins, 1);
-  // A reader denied the old token after the new one arrived gets the new one, no login.
+  // Once a read retried with the new token succeeds, it is the session's, and
+  // a reader denied the old token afterwards gets it without a login.
+  session_->RetrySucceeded(*renewed[0].get().value());
   auto late = Relogin(cached, false);
   ASSERT_TRUE(late.ok() && late->has_value());
   EXPECT_EQ((*late)->token, "tok-2");
   EXPECT_EQ(Logins(), 2);
+}
+
+TEST_F(TokenSessionReloginTest, ADenialKeepsTheTokenUnlessTheRetriedReadSucceeds) {
+  TokenGrant cached = *GetNow();
+  cached.fresh = false;
+  auto probe = Relogin(cached, false);
+  ASSERT_TRUE(probe.ok() && probe->has_value());
+  EXPECT_EQ((*probe)->token, "tok-2");
+  // The retry with tok-2 was denied too (nobody calls RetrySucceeded): the
+  // session, and every pod sharing it, keeps tok-1 and its leases.
+  TokenGrant current = *GetNow();
+  EXPECT_EQ(current.token, "tok-1");
+  EXPECT_EQ(current.generation, cached.generation);
+  auto late = Relogin(cached, false);
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->has_value()) << "within the interval the denial is the policy's";
+  // After the interval the next probe succeeds, and replaces tok-1.
+  clock_.Advance(std::chrono::minutes(5));
+  auto second_probe = Relogin(cached, false);
+  ASSERT_TRUE(second_probe.ok() && second_probe->has_value());
+  EXPECT_EQ((*second_probe)->token, "tok-3");
+  session_->RetrySucceeded(**second_probe);
+  EXPECT_EQ(GetNow()->token, "tok-3");
+  session_->RetrySucceeded(**probe);
+  EXPECT_EQ(GetNow()->token, "tok-3") << "an older probe never replaces a newer token";
+  EXPECT_EQ(Logins(), 3);
 }
 
 TEST_F(TokenSessionTest, TheTokenIsHandedOverForRevocationExactlyOnce) {

@@ -85,13 +85,19 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
   // a cached one and no denial-triggered login happened in the last
   // kDenialReloginInterval. Callers denied the same token share one login;
   // when another caller has already replaced it, its token is yielded.
-  // REQUIRES: !denied.fresh || invalid_token. Thread-safe.
+  // An invalid token is replaced by the new one at once. A token that was
+  // only denied stays the session's: the new one is a probe, which replaces
+  // it only when a read retried with it succeeds (RetrySucceeded), so that a
+  // path the role may not read does not change the token (and with it every
+  // lease) of all the pods that share it. A probe never used again is left
+  // to expire. REQUIRES: !denied.fresh || invalid_token. Thread-safe.
   void Relogin(const LoginSpec& login, const TokenGrant& denied, bool invalid_token, Deadline deadline,
                Callback<std::optional<TokenGrant>> done);
 
   // A read retried with `retried`'s token (from Relogin) succeeded: the old
-  // token was the problem, not a policy, so the next denial may log in again
-  // at once.
+  // token was the problem, not a policy, so a probe token replaces it (unless
+  // the session has moved on to another token since), and the next denial
+  // may log in again at once.
   void RetrySucceeded(const TokenGrant& retried);
 
   // The token and the client to revoke it with.
@@ -139,6 +145,19 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
   TimePoint expires_at_ = TimePoint::max();  // past it the token is dead: log in, never renew; guarded by mu_
   // When a denial last caused a login (limits re-logins on policy denials); guarded by mu_.
   std::optional<TimePoint> denial_relogin_at_;
+  // The last denial-triggered login's token, not yet shown to be better than
+  // the one it would replace; guarded by mu_.
+  struct Probe {
+    VaultClient client;
+    std::string token;
+    uint64_t generation = 0;
+    uint64_t replaces_generation = 0;
+    bool renewable = false;
+    int64_t ttl_seconds = 0;
+    std::shared_ptr<const std::map<std::string, std::string>> metadata;
+    TimePoint logged_in_at;
+  };
+  std::optional<Probe> probe_;
   std::shared_ptr<Flight<TokenGrant>> flight_;  // the login or renewal in flight; guarded by mu_
   std::function<void(Revocable)> revoke_when_released_;  // guarded by mu_
 };
