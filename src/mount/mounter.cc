@@ -185,6 +185,7 @@ class MountJob : public std::enable_shared_from_this<MountJob> {
     {
       std::lock_guard<std::mutex> lock(mu_);
       report_.logins += fetched.relogins;
+      m_.services.metrics->TokenRelogins(report_.shared_token, fetched.relogins);
       for (size_t i = 0; i < plan_.reads.size(); ++i) {
         const ReadOutcome& read = fetched.reads[i];
         report_.reused += read.reused ? 1 : 0;

@@ -102,6 +102,11 @@ void Metrics::TokenUse(bool shared, bool logged_in) {
   if (logged_in) families_->token_logins.Add({{"sharing", sharing}}).Increment();
 }
 
+void Metrics::TokenRelogins(bool shared, int count) {
+  if (count <= 0) return;
+  families_->token_logins.Add({{"sharing", shared ? "shared" : "per-pod"}}).Increment(count);
+}
+
 void Metrics::Identities(size_t count) { families_->identities.Set(static_cast<double>(count)); }
 
 void Metrics::CoalescedRead() { families_->coalesced_reads.Increment(); }

@@ -147,7 +147,7 @@ TEST_F(IdentityE2eTest, TheReadCacheServesWithinItsTtlAndReadsAgainAfter) {
 }
 
 TEST_F(IdentityE2eTest, ADenialForOneIdentityDoesNotAffectAnother) {
-  StartProvider();
+  auto& provider = StartProvider();
   const char denied[] = "- {objectName: a, secretPath: secret/metadata/app}";  // the app policy denies it
   const char allowed[] = "- {objectName: a, secretPath: secret/data/app, secretKey: username}";
   ASSERT_TRUE(Send(Mount(allowed, Replica(0))).status.ok());
@@ -164,6 +164,10 @@ TEST_F(IdentityE2eTest, ADenialForOneIdentityDoesNotAffectAnother) {
   other_denied.parameters["roleName"] = "any";
   EXPECT_EQ(Send(other_denied).status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(vault_->Count("login"), 4) << "its login, and its own second chance";
+  EXPECT_EQ(MetricSample(ScrapeMetrics(provider.health_address()),
+                         "vault_csi_provider_token_logins_total{sharing=\"shared\"}"),
+            4)
+      << "the second chances are logins Mounts made too";
 }
 
 }  // namespace

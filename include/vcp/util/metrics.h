@@ -46,6 +46,10 @@ class Metrics {
   // own; `logged_in` when it made the login itself.
   void TokenUse(bool shared, bool logged_in);
 
+  // A Mount logged in `count` more times while reading (after a denial or an
+  // invalid token), with a token of the given sharing.
+  void TokenRelogins(bool shared, int count);
+
   // Vault identities held (pods of one service account sharing a token).
   void Identities(size_t count);
 
