@@ -1,6 +1,7 @@
 // Copyright 2026 The vault-csi-provider authors. SPDX-License-Identifier: Apache-2.0
 #include "vcp/cli/validate.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -25,21 +27,35 @@ namespace {
 constexpr char kApiGroup[] = "secrets-store.csi.x-k8s.io/";
 
 // More documents than any real manifest has: each costs yaml-cpp memory
-// even when empty, so a file of `---` lines is refused before parsing.
+// even when empty, so such a file is refused before its nodes are built.
 constexpr size_t kMaxDocuments = 10000;
 
 std::string Quote(absl::string_view text) { return QuoteShortened(text, 64); }
 
-// Document-start markers at the start of a line: an upper bound on the
-// documents yaml-cpp will make.
-size_t CountDocumentMarkers(const std::string& text) {
+// Parse events, ignored: for counting documents without building nodes.
+class IgnoreEvents : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The documents yaml-cpp finds in `text`, counted up to `limit` + 1. Not
+// the `---` lines: after a ',' outside brackets (the whole file "," will do)
+// yaml-cpp 0.7 yields empty documents forever, which LoadAll would collect
+// until memory ran out. Throws what the parser throws.
+size_t CountDocuments(const std::string& text, size_t limit) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  IgnoreEvents ignore;
   size_t count = 0;
-  for (size_t at = 0; at < text.size();) {
-    if (text.compare(at, 3, "---") == 0) ++count;
-    const size_t newline = text.find('\n', at);
-    if (newline == std::string::npos) break;
-    at = newline + 1;
-  }
+  while (count <= limit && parser.HandleNextDocument(ignore)) ++count;
   return count;
 }
 
@@ -191,12 +207,13 @@ ManifestReport Validate(const std::string& file, const std::string& text, const 
                               options.max_file_bytes, "; not read"));
     return report;
   }
-  if (CountDocumentMarkers(text) > kMaxDocuments) {
-    file_problem(absl::StrCat("more than ", kMaxDocuments, " YAML documents; not read"));
-    return report;
-  }
   std::vector<YAML::Node> documents;
   try {
+    if (CountDocuments(text, kMaxDocuments) > kMaxDocuments) {
+      file_problem(absl::StrCat("more than ", kMaxDocuments,
+                                " YAML documents (a ',' outside brackets reads as endless empty ones); not read"));
+      return report;
+    }
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     file_problem(absl::StrCat("YAML error at line ", e.mark.line + 1, ", column ", e.mark.column + 1, ": ",
