@@ -157,6 +157,9 @@ class FetchStep : public std::enable_shared_from_this<FetchStep> {
     }
     if (envelope.ok() || !absl::IsPermissionDenied(envelope.status()) || retried) {
       if (retried && envelope.ok()) in_.auth.tokens->RetrySucceeded(state.grant);
+      if (retried && !envelope.ok() && absl::IsPermissionDenied(envelope.status())) {
+        in_.auth.tokens->RetryDenied(state.grant);
+      }
       Record(i, std::move(envelope));
       return;
     }

@@ -158,44 +158,30 @@ void TokenSession::Login(LoginSpec login, Deadline deadline, bool denial_relogin
                    }
                    std::unique_lock<std::mutex> lock(self->mu_);
                    const TimePoint now = self->clock_->Now();
+                   IssuedToken issued{
+                       login.client,
+                       result->client_token,
+                       next_generation.fetch_add(1),
+                       result->renewable,
+                       result->lease_duration_seconds,
+                       std::make_shared<const std::map<std::string, std::string>>(std::move(result->metadata)),
+                       now};
+                   TokenGrant grant;
+                   grant.token = issued.token;
+                   grant.generation = issued.generation;
+                   grant.metadata = issued.metadata;
+                   grant.fresh = true;
+                   grant.logins = 1;
+                   if (denial_relogin) self->denial_relogin_at_ = now;
                    if (denial_relogin && !self->token_.empty()) {
                      // A probe: the session keeps its token until a read
                      // retried with this one succeeds.
-                     self->denial_relogin_at_ = now;
-                     Probe probe{login.client,
-                                 result->client_token,
-                                 next_generation.fetch_add(1),
-                                 self->generation_,
-                                 result->renewable,
-                                 result->lease_duration_seconds,
-                                 std::make_shared<const std::map<std::string, std::string>>(std::move(result->metadata)),
-                                 now};
-                     TokenGrant grant;
-                     grant.token = probe.token;
-                     grant.generation = probe.generation;
-                     grant.metadata = probe.metadata;
-                     grant.fresh = true;
-                     grant.logins = 1;
-                     self->probe_ = std::move(probe);
-                     lock.unlock();
-                     leader.Complete(grant);
-                     return;
+                     self->probe_ = std::move(issued);
+                     self->probe_replaces_generation_ = self->generation_;
+                     self->probe_denied_ = false;
+                   } else {
+                     self->InstallLocked(std::move(issued));
                    }
-                   self->probe_.reset();
-                   self->client_ = login.client;
-                   self->token_ = result->client_token;
-                   self->generation_ = next_generation.fetch_add(1);
-                   self->renewable_ = result->renewable;
-                   self->login_ttl_seconds_ = result->lease_duration_seconds;
-                   self->metadata_ =
-                       std::make_shared<const std::map<std::string, std::string>>(std::move(result->metadata));
-                   const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(result->lease_duration_seconds);
-                   self->refresh_at_ = delay.has_value() ? now + *delay : TimePoint::max();
-                   self->expires_at_ = ExpiresAt(now, result->lease_duration_seconds);
-                   if (denial_relogin) self->denial_relogin_at_ = now;
-                   TokenGrant grant = self->CurrentLocked();
-                   grant.fresh = true;
-                   grant.logins = 1;
                    lock.unlock();
                    leader.Complete(grant);
                  });
@@ -234,6 +220,17 @@ void TokenSession::Relogin(const LoginSpec& login, const TokenGrant& denied, boo
   }
   const TimePoint now = clock_->Now();
   if (!invalid_token && denial_relogin_at_.has_value() && now - *denial_relogin_at_ < kDenialReloginInterval) {
+    if (probe_.has_value() && !probe_denied_ && !denied_probe && probe_replaces_generation_ == denied.generation) {
+      // Denied the token a probe, not yet judged, may replace: try the probe.
+      TokenGrant grant;
+      grant.token = probe_->token;
+      grant.generation = probe_->generation;
+      grant.metadata = probe_->metadata;
+      grant.fresh = true;
+      lock.unlock();
+      deliver(std::move(grant));
+      return;
+    }
     // Denied again soon after a denial-triggered login (whose probe token, if
     // it had been any better, would have replaced this one): a policy denial.
     lock.unlock();
@@ -249,20 +246,28 @@ void TokenSession::Relogin(const LoginSpec& login, const TokenGrant& denied, boo
 
 void TokenSession::RetrySucceeded(const TokenGrant& retried) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (probe_.has_value() && probe_->generation == retried.generation && probe_->replaces_generation == generation_) {
-    Probe probe = *std::move(probe_);
-    probe_.reset();
-    client_ = std::move(probe.client);
-    token_ = std::move(probe.token);
-    generation_ = probe.generation;
-    renewable_ = probe.renewable;
-    login_ttl_seconds_ = probe.ttl_seconds;
-    metadata_ = std::move(probe.metadata);
-    const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(probe.ttl_seconds);
-    refresh_at_ = delay.has_value() ? probe.logged_in_at + *delay : TimePoint::max();
-    expires_at_ = ExpiresAt(probe.logged_in_at, probe.ttl_seconds);
+  if (probe_.has_value() && probe_->generation == retried.generation && probe_replaces_generation_ == generation_) {
+    InstallLocked(*std::move(probe_));
   }
   if (retried.generation == generation_) denial_relogin_at_.reset();
+}
+
+void TokenSession::RetryDenied(const TokenGrant& retried) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (probe_.has_value() && probe_->generation == retried.generation) probe_denied_ = true;
+}
+
+void TokenSession::InstallLocked(IssuedToken issued) {
+  probe_.reset();
+  client_ = std::move(issued.client);
+  token_ = std::move(issued.token);
+  generation_ = issued.generation;
+  renewable_ = issued.renewable;
+  login_ttl_seconds_ = issued.ttl_seconds;
+  metadata_ = std::move(issued.metadata);
+  const std::optional<std::chrono::seconds> delay = TokenRefreshDelay(issued.ttl_seconds);
+  refresh_at_ = delay.has_value() ? issued.logged_in_at + *delay : TimePoint::max();
+  expires_at_ = ExpiresAt(issued.logged_in_at, issued.ttl_seconds);
 }
 
 std::optional<TokenSession::Revocable> TokenSession::TakeForRevocation() {

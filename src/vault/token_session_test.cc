@@ -254,8 +254,15 @@ TEST_F(TokenSessionReloginTest, ADenialKeepsTheTokenUnlessTheRetriedReadSucceeds
   auto probe = Relogin(cached, false);
   ASSERT_TRUE(probe.ok() && probe->has_value());
   EXPECT_EQ((*probe)->token, "tok-2");
-  // The retry with tok-2 was denied too (nobody calls RetrySucceeded): the
-  // session, and every pod sharing it, keeps tok-1 and its leases.
+  // Another reader denied tok-1 before the probe is judged tries the probe,
+  // without a login of its own.
+  auto early = Relogin(cached, false);
+  ASSERT_TRUE(early.ok() && early->has_value());
+  EXPECT_EQ((*early)->token, "tok-2");
+  EXPECT_EQ((*early)->logins, 0);
+  // The retry with tok-2 was denied too: the session, and every pod sharing
+  // it, keeps tok-1 and its leases.
+  session_->RetryDenied(**probe);
   TokenGrant current = *GetNow();
   EXPECT_EQ(current.token, "tok-1");
   EXPECT_EQ(current.generation, cached.generation);

@@ -100,6 +100,12 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
   // may log in again at once.
   void RetrySucceeded(const TokenGrant& retried);
 
+  // A read retried with `retried`'s token was denied too: when that was the
+  // probe, the denial is the role's policy, and later denials of the token
+  // it would have replaced are not given the probe to try (until then they
+  // are, without a login of their own).
+  void RetryDenied(const TokenGrant& retried);
+
   // The token and the client to revoke it with.
   struct Revocable {
     VaultClient client;
@@ -126,6 +132,19 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
                FlightLeader<TokenGrant> leader);
   void Login(LoginSpec login, Deadline deadline, bool denial_relogin, FlightLeader<TokenGrant> leader);
   TokenGrant CurrentLocked() const;  // REQUIRES: mu_ held
+  // What a login gave, as the session keeps it.
+  struct IssuedToken {
+    VaultClient client;
+    std::string token;
+    uint64_t generation = 0;
+    bool renewable = false;
+    int64_t ttl_seconds = 0;
+    std::shared_ptr<const std::map<std::string, std::string>> metadata;
+    TimePoint logged_in_at;
+  };
+  // Makes `issued` the session's token, renewed and expiring by its TTL.
+  // REQUIRES: mu_ held.
+  void InstallLocked(IssuedToken issued);
   // Starts a login or renewal that this caller leads: `done` waits on it
   // like any other waiter, and the returned leader completes it.
   // REQUIRES: `lock` holds mu_; it is released.
@@ -146,18 +165,10 @@ class TokenSession : public std::enable_shared_from_this<TokenSession> {
   // When a denial last caused a login (limits re-logins on policy denials); guarded by mu_.
   std::optional<TimePoint> denial_relogin_at_;
   // The last denial-triggered login's token, not yet shown to be better than
-  // the one it would replace; guarded by mu_.
-  struct Probe {
-    VaultClient client;
-    std::string token;
-    uint64_t generation = 0;
-    uint64_t replaces_generation = 0;
-    bool renewable = false;
-    int64_t ttl_seconds = 0;
-    std::shared_ptr<const std::map<std::string, std::string>> metadata;
-    TimePoint logged_in_at;
-  };
-  std::optional<Probe> probe_;
+  // the one it would replace (`replaces_generation`); guarded by mu_.
+  std::optional<IssuedToken> probe_;
+  uint64_t probe_replaces_generation_ = 0;  // guarded by mu_
+  bool probe_denied_ = false;                // a read retried with the probe was denied; guarded by mu_
   std::shared_ptr<Flight<TokenGrant>> flight_;  // the login or renewal in flight; guarded by mu_
   std::function<void(Revocable)> revoke_when_released_;  // guarded by mu_
 };
