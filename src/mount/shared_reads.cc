@@ -58,19 +58,25 @@ SharedReads::Lookup SharedReads::Begin(const std::string& scope, const std::stri
     }
     EvictLocked(cached->second);
   }
-  if (auto flight = flights_.find(full); flight != flights_.end() && !flight->second->completed()) {
-    lookup.kind = Lookup::kFollow;
-    lookup.flight = flight->second;
-    return lookup;
+  if (auto in_flight = flights_.find(full); in_flight != flights_.end()) {
+    if (!in_flight->second.flight->completed()) {
+      lookup.kind = Lookup::kFollow;
+      lookup.flight = in_flight->second.flight;
+      ++in_flight->second.followers;
+      return lookup;
+    }
+    flights_.erase(in_flight);  // its leader ended without Finish (a dropped Mount)
   }
   if (flights_.size() >= max_in_flight_) {
-    // Completed flights are left for their leaders to erase; clear them out before giving up.
-    for (auto it = flights_.begin(); it != flights_.end();) it = it->second->completed() ? flights_.erase(it) : ++it;
+    // Flights whose leaders ended without Finish: clear them out before giving up.
+    for (auto it = flights_.begin(); it != flights_.end();) {
+      it = it->second.flight->completed() ? flights_.erase(it) : std::next(it);
+    }
     if (flights_.size() >= max_in_flight_) return lookup;  // kAlone
   }
   lookup.kind = Lookup::kLead;
   lookup.flight = std::make_shared<SharedFlight>();
-  flights_[full] = lookup.flight;
+  flights_[full] = InFlight{lookup.flight, 0};
   return lookup;
 }
 
@@ -78,14 +84,20 @@ void SharedReads::Finish(const std::string& scope, const std::string& key,
                          const absl::StatusOr<nlohmann::json>& envelope,
                          const std::shared_ptr<SharedFlight>& flight) {
   const std::string full = FullKey(scope, key);
+  // Followers are counted when Begin hands them the flight, not when they
+  // start waiting, so that one told to follow just before this is never
+  // missed.
+  bool waited = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = flights_.find(full); it != flights_.end() && it->second == flight) flights_.erase(it);
+    if (auto it = flights_.find(full); it != flights_.end() && it->second.flight == flight) {
+      waited = it->second.followers > 0;
+      flights_.erase(it);
+    }
   }
   // Past this point nobody new finds the flight. The answer is copied once,
-  // outside the lock, and only when someone waits for it or it is cached.
+  // outside the lock, and only when someone follows it or it is cached.
   SharedAnswer answer;
-  const bool waited = flight != nullptr && flight->waiting() > 0;
   if (envelope.ok() && (waited || caching()) && IsShareableAnswer(*envelope)) {
     answer = std::make_shared<const nlohmann::json>(*envelope);
   }

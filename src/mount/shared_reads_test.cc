@@ -42,6 +42,20 @@ TEST_F(SharedReadsTest, AnIdenticalReadInFlightIsFollowedAndItsStaticAnswerShare
   EXPECT_EQ(reads.Begin("identity-a", "GET kv/a").kind, Kind::kLead) << "no cache: the next read goes to Vault";
 }
 
+TEST_F(SharedReadsTest, AFollowerToldToFollowBeforeTheAnswerGetsItEvenIfItWaitsAfter) {
+  // Begin answers kFollow under the lock; the follower waits only after it.
+  // A leader finishing in between must still hand its answer over.
+  SharedReads reads(clock_, std::chrono::seconds(0), 1 << 20, 64);
+  auto lead = reads.Begin("identity-a", "GET kv/a");
+  auto follow = reads.Begin("identity-a", "GET kv/a");
+  ASSERT_EQ(follow.kind, Kind::kFollow);
+  reads.Finish("identity-a", "GET kv/a", kStatic, lead.flight);
+  auto got = Follow(clock_, follow.flight);
+  ASSERT_TRUE(got->has_value() && (*got)->ok());
+  ASSERT_NE(***got, nullptr) << "the follower is not sent to Vault for a read just answered";
+  EXPECT_EQ((****got)["data"]["k"], "v");
+}
+
 TEST_F(SharedReadsTest, DynamicOrFailedAnswersAreNeverHandedToFollowers) {
   SharedReads reads(clock_, std::chrono::minutes(1), 1 << 20, 64);
   const nlohmann::json lease = nlohmann::json::parse(R"({"lease_id":"database/creds/app/1","data":{"username":"u1"}})");

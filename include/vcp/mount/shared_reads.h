@@ -85,7 +85,11 @@ class SharedReads {
   const size_t max_cache_bytes_;
   const size_t max_in_flight_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<SharedFlight>> flights_;  // guarded by mu_
+  struct InFlight {
+    std::shared_ptr<SharedFlight> flight;
+    size_t followers = 0;  // Mounts told to follow it: counted here, before they wait
+  };
+  std::unordered_map<std::string, InFlight> flights_;  // guarded by mu_
   std::list<Cached> lru_;                                                   // front: most recent; guarded by mu_
   std::unordered_map<std::string, std::list<Cached>::iterator> cache_;      // guarded by mu_
   size_t cache_bytes_ = 0;                                                  // guarded by mu_
