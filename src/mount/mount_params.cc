@@ -5,8 +5,10 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <set>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -399,15 +401,30 @@ void ValidateObject(const SecretObject& object, size_t index, Problems* problems
 // named by Vault's keys: another object's file inside it could collide.
 void CheckFilesDirectories(const std::vector<SecretObject>& objects, const std::vector<size_t>& indices,
                            Problems* problems) {
+  // Each files directory, as "name/", to the objects that write it: an
+  // object is inside one when a prefix of its name ending in '/' is listed
+  // (linear in the names' length, whatever the number of objects).
+  std::vector<std::string> names;  // reserved: the views below stay valid
+  names.reserve(objects.size());
+  std::multimap<std::string_view, size_t> directories;
   for (size_t i = 0; i < objects.size(); ++i) {
     if (objects[i].EffectiveOutput() != OutputShape::kFiles || objects[i].object_name.empty()) continue;
-    const std::string directory = objects[i].object_name + "/";
-    for (size_t j = 0; j < objects.size(); ++j) {
-      if (j == i || objects[j].object_name.rfind(directory, 0) != 0) continue;
-      problems->Object(indices[j], &objects[j].object_name, "objectName",
-                       absl::StrCat("objectName ", Quote(objects[j].object_name), " is inside objects[", indices[i],
-                                    "] (objectName ", Quote(objects[i].object_name),
-                                    "), whose output: files writes a file per key of its secret there"));
+    names.push_back(objects[i].object_name + "/");
+    directories.emplace(names.back(), i);
+  }
+  if (directories.empty()) return;
+  for (size_t j = 0; j < objects.size(); ++j) {
+    const std::string_view name = objects[j].object_name;
+    for (size_t slash = name.find('/'); slash != std::string_view::npos; slash = name.find('/', slash + 1)) {
+      const auto [first, last] = directories.equal_range(name.substr(0, slash + 1));
+      for (auto it = first; it != last; ++it) {
+        const size_t i = it->second;
+        if (i == j) continue;
+        problems->Object(indices[j], &objects[j].object_name, "objectName",
+                         absl::StrCat("objectName ", Quote(objects[j].object_name), " is inside objects[", indices[i],
+                                      "] (objectName ", Quote(objects[i].object_name),
+                                      "), whose output: files writes a file per key of its secret there"));
+      }
     }
   }
 }
