@@ -268,12 +268,13 @@ class YamlWriter {
     for (auto it = mapping.begin(); it != mapping.end(); ++it) {
       if (!(first && inline_first)) out_.append(indent, ' ');
       first = false;
-      if (it.key().size() > kMaxYamlKeyBytes) {
-        return Invalid(absl::StrCat("key ", Quote(it.key()), " of ", what_, " is longer than ", kMaxYamlKeyBytes,
-                                    " bytes, YAML's limit for a mapping key"));
-      }
       auto key = YamlString(it.key());
       if (!key.ok()) return Invalid(absl::StrCat("key ", Quote(it.key()), " of ", what_, " is not valid UTF-8"));
+      // The limit is on the key as written: quotes and escapes count.
+      if (key->size() > kMaxYamlKeyBytes) {
+        return Invalid(absl::StrCat("key ", Quote(it.key()), " of ", what_, " is longer than ", kMaxYamlKeyBytes,
+                                    " bytes as YAML writes it, YAML's limit for a mapping key"));
+      }
       absl::StrAppend(&out_, *key, ":");
       if (absl::Status s = AfterIndicator(*it, it.key(), indent, depth); !s.ok()) return s;
     }

@@ -372,7 +372,13 @@ TEST(OutputShapeTest, YamlRefusesWhatItCannotWrite) {
   EXPECT_EQ(Error(Object(OutputShape::kYaml), {{"data", {{"k", std::string("\xff\xfe")}}}}),
             "the value of key \"k\" of secret \"secret/data/app\" is not valid UTF-8, which YAML cannot hold");
   EXPECT_THAT(Error(Object(OutputShape::kYaml), {{"data", {{std::string(1025, 'k'), "v"}}}}),
-              HasSubstr("is longer than 1024 bytes, YAML's limit for a mapping key"));
+              HasSubstr("is longer than 1024 bytes as YAML writes it, YAML's limit for a mapping key"));
+  // 300 control characters are 1,200 bytes once escaped: over the limit as written.
+  EXPECT_THAT(Error(Object(OutputShape::kYaml), {{"data", {{std::string(300, '\x01'), "v"}}}}),
+              HasSubstr("is longer than 1024 bytes as YAML writes it, YAML's limit for a mapping key"));
+  EXPECT_THAT(Only(Object(OutputShape::kYaml), {{"data", {{std::string(1022, 'k'), "v"}}}}),
+              HasSubstr("\"" + std::string(1022, 'k') + "\": v"))
+      << "1,024 bytes as written, quotes included: at the limit, written";
   EXPECT_EQ(Only(Object(OutputShape::kYaml), {{"data", nlohmann::json::object()}}), "{}\n");
   EXPECT_EQ(Error(Object(OutputShape::kYaml), {{"data", {1, 2}}}),
             "output: yaml needs a mapping of keys, but secret \"secret/data/app\" is a list");
